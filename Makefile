@@ -1,0 +1,84 @@
+# Remedy Tracker. `make run` and `make test` install everything they need themselves.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+ASSETS := tracker/assets
+STATIC := tracker/static
+GOVUK := $(ASSETS)/node_modules/govuk-frontend/dist/govuk
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run test demo bench lint format install assets system-packages browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: install assets ## Migrate the SQLite database and serve on http://127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install assets browser ## Run the whole test suite (SQLite, or DATABASE_URL if set)
+	$(BIN)/pytest
+
+demo: install ## Load the demonstration data built from the source documents
+	$(FLASK) db upgrade
+	$(FLASK) demo
+
+bench: install ## Measure speed (results in the output; never timed assertions in tests)
+	$(BIN)/pytest tests/benchmarks -m benchmark -s -q
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(VENV)/.installed
+
+# Debian packages the Python and npm installs need, where the machine lacks them.
+system-packages:
+	@missing=""; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | system-packages
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "Remedy Tracker needs Python 3.11 or newer"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(ASSETS)/node_modules/.package-lock.json: $(ASSETS)/package.json $(ASSETS)/package-lock.json | system-packages
+	npm ci --prefix $(ASSETS) --no-audit --no-fund --ignore-scripts
+
+assets: $(STATIC)/.built
+
+# GOV.UK Frontend compiled with our settings into an ignored folder that Flask serves.
+$(STATIC)/.built: $(ASSETS)/node_modules/.package-lock.json $(ASSETS)/app.scss $(ASSETS)/app.mjs $(ASSETS)/favicon.svg
+	rm -rf $(STATIC)
+	mkdir -p $(STATIC)
+	$(ASSETS)/node_modules/.bin/sass --load-path=$(ASSETS)/node_modules --style=compressed \
+	  --no-source-map --quiet-deps $(ASSETS)/app.scss $(STATIC)/app.css
+	cp $(GOVUK)/govuk-frontend.min.js $(ASSETS)/app.mjs $(ASSETS)/favicon.svg $(STATIC)/
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium; }
+
+clean: ## Remove the virtualenv, npm packages and built assets (keeps instance/)
+	rm -rf $(VENV) $(ASSETS)/node_modules $(STATIC)
