@@ -1,0 +1,65 @@
+"""Settings, read from the environment; keys passed to ``create_app`` override them all."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _flag(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None) -> str | None:
+    """Point PostgreSQL URLs at psycopg 3, whichever spelling the environment used."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Defaults for every deployment; environment variables override them."""
+
+    # None means "derive it from the instance folder" (see tracker.settings).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
+    SMTP_URL = os.environ.get("SMTP_URL")
+    WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "england-and-wales")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    SESSION_COOKIE_NAME = "remedy_tracker_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Off by default so `make run` works over plain http on 127.0.0.1; set it in production.
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Sign-in throttling: after this many failures in a row the wait doubles each time.
+    SIGN_IN_FREE_ATTEMPTS = 5
+    SIGN_IN_FIRST_WAIT = timedelta(seconds=30)
+    SIGN_IN_LONGEST_WAIT = timedelta(minutes=15)
+
+    PER_PAGE = 25
+
+    # flask-smorest: the OpenAPI document is generated from the API's code.
+    API_TITLE = "Remedy Tracker API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class TestConfig(Config):
+    """Settings for the test suite (chosen when TESTING is passed to create_app)."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - used only by the test suite

@@ -1,0 +1,144 @@
+"""Fixtures: an application per test on a migrated database, a client, builders, sign-in.
+
+By default each test gets its own SQLite file, copied from one migrated template. When
+DATABASE_URL names a PostgreSQL server, the session creates a fresh database there, migrates
+it once, and each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config import database_url
+from tests.helpers import TODAY, Builders
+from tracker import clock, create_app
+from tracker.extensions import db
+from tracker.models import Base
+from tracker.services import accounts
+
+SERVER_URL = database_url(os.environ.get("DATABASE_URL"))
+USING_POSTGRES = bool(SERVER_URL and SERVER_URL.startswith("postgresql"))
+
+accounts.use_fast_hashing()
+
+
+@dataclass(frozen=True)
+class TestDatabase:
+    """Where the session's migrated database lives."""
+
+    url: str
+    template: Path | None  # SQLite: copied for each test
+
+
+def migrate(url: str, instance_path: Path) -> None:
+    """Bring the database at `url` up to the latest migration."""
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance_path)}
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+def postgres_database(name: str) -> Iterator[str]:
+    """Create an empty PostgreSQL database on the DATABASE_URL server; drop it afterwards."""
+    assert SERVER_URL is not None
+    server = sa.make_url(SERVER_URL)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """One migrated database (or template) for the whole session."""
+    instance = tmp_path_factory.mktemp("instance")
+    if USING_POSTGRES:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        for url in postgres_database(f"tracker_test_{os.getpid()}_{worker}"):
+            migrate(url, instance)
+            yield TestDatabase(url=url, template=None)
+    else:
+        template = tmp_path_factory.mktemp("template") / "tracker.db"
+        migrate(f"sqlite:///{template}", instance)
+        yield TestDatabase(url=f"sqlite:///{template}", template=template)
+
+
+@pytest.fixture
+def app(test_database: TestDatabase, tmp_path: Path) -> Iterator[Flask]:
+    """The application on a database of its own (SQLite) or emptied for it (PostgreSQL)."""
+    if test_database.template is not None:
+        shutil.copy(test_database.template, tmp_path / "tracker.db")
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    else:
+        url = test_database.url
+        _empty_tables(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "EVIDENCE_DIR": str(tmp_path / "evidence"),
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_tables(url: str) -> None:
+    engine = sa.create_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client with cookies."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    """Runs `flask …` commands against the test application."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def build(app: Flask) -> Builders:
+    """Builders for authorities, accounts, tokens and cases."""
+    return Builders(app)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Pin the clock (UTC noon on TODAY unless moved); returns a setter."""
+    moment = {"now": datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
+
+    def move(by: timedelta = timedelta(0), *, to: datetime | None = None) -> datetime:
+        moment["now"] = to if to is not None else moment["now"] + by
+        return moment["now"]
+
+    return move

@@ -1,0 +1,176 @@
+"""Helpers the tests share: builders for data, and a browser's way of posting forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.services import accounts
+from tracker.services.authorities import AuthorityInput, create_authority
+from tracker.services.cases import CaseInput, RecommendationInput, create_case
+
+PASSWORD = "correct horse battery staple"
+TODAY = date(2026, 11, 23)
+
+
+class Builders:
+    """Small builders for test data, each in its own application context and transaction."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._references = 0
+
+    def authority(
+        self,
+        code: str = "LEICS",
+        *,
+        name: str | None = None,
+        type: str = "county",
+        population: int = 734_000,
+    ) -> str:
+        """An authority; returns its code."""
+        with self.app.app_context():
+            create_authority(
+                db.session,
+                AuthorityInput(code, name or f"{code} Council", type, population),
+                actor=None,
+                now=clock.now(),
+            )
+            db.session.commit()
+        return code
+
+    def user(
+        self,
+        role: str,
+        *,
+        authority: str | None = None,
+        email: str | None = None,
+        password: str = PASSWORD,
+        name: str | None = None,
+        active: bool = True,
+    ) -> str:
+        """An account; returns its e-mail address."""
+        email = email or f"{role}{'.' + authority.lower() if authority else ''}@example.org"
+        with self.app.app_context():
+            accounts.create_user(
+                db.session,
+                accounts.UserInput(
+                    email=email,
+                    name=name or role.title(),
+                    role=role,
+                    authority_code=authority,
+                    password=password,
+                    active=active,
+                ),
+                actor=None,
+                now=clock.now(),
+            )
+            db.session.commit()
+        return email
+
+    def token(self, email: str) -> str:
+        """A new API token for the account."""
+        with self.app.app_context():
+            user = accounts.find_user(db.session, email)
+            assert user is not None
+            token = accounts.issue_token(db.session, user, actor=None, now=clock.now())
+            db.session.commit()
+        return token
+
+    def case(
+        self,
+        authority: str = "LEICS",
+        *,
+        reference: str | None = None,
+        outcome: str = "upheld",
+        decided: date | None = None,
+        recommendations: list[tuple[str, str]] | None = None,
+        **details: Any,
+    ) -> str:
+        """A case (upheld, with one personal remedy, unless told otherwise); its reference."""
+        if reference is None:
+            self._references += 1
+            # 24 9xx xxx: clear of the references tests write out themselves.
+            reference = f"24 9{self._references // 1000:02d} {self._references % 1000:03d}"
+        if recommendations is None:
+            recommendations = (
+                [("The Council will apologise to Mrs X.", "personal")]
+                if outcome == "upheld"
+                else []
+            )
+        data = CaseInput(
+            reference=reference,
+            authority=authority,
+            category=details.pop("category", "Education"),
+            subcategory=details.pop("subcategory", "Special educational needs"),
+            decision_date=decided or date(2024, 6, 3),
+            outcome=outcome,
+            recommendations=[
+                RecommendationInput(text, kind, details.pop("amount", None))
+                for text, kind in recommendations
+            ],
+            **details,
+        )
+        with self.app.app_context():
+            case = create_case(db.session, data, actor=None, now=clock.now(), today=clock.today())
+            db.session.commit()
+            return case.reference
+
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, page: str) -> str:
+    """The CSRF token from a form on `page`."""
+    response = client.get(page)
+    match = _CSRF.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page} ({response.status_code})"
+    return match.group(1) or match.group(2)
+
+
+def submit(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any],
+    *,
+    form_page: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Post a form as a browser would, with the CSRF token from the page that shows it."""
+    return client.post(
+        url, data={"csrf_token": csrf_token(client, form_page or url), **data}, **kwargs
+    )
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    """Sign in through the sign-in page."""
+    return submit(client, "/sign-in", {"email": email, "password": password})
+
+
+@contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the application runs inside the block."""
+    statements: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)

@@ -1,0 +1,182 @@
+"""The command line: `flask users create`, `flask users token`, `flask demo`."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import ApiToken, AuditEvent, Case, Outcome, User
+
+
+def _users(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        return [(u.email, u.role.value) for u in db.session.scalars(sa.select(User))]
+
+
+def test_users_create_makes_an_account_that_can_sign_in(app, runner, client) -> None:
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Case@Example.org",
+            "--role",
+            "caseworker",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert _users(app) == [("case@example.org", "caseworker")]
+    from tests.helpers import sign_in
+
+    assert sign_in(client, "case@example.org", "a long enough password").status_code == 302
+
+
+def test_an_officer_needs_a_known_authority(app, runner, build) -> None:
+    no_authority = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "o@example.org",
+            "--role",
+            "officer",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert no_authority.exit_code != 0
+    assert "Choose the council this officer works for" in no_authority.output
+    unknown = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "o@example.org",
+            "--role",
+            "officer",
+            "--authority",
+            "NOPE",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert unknown.exit_code != 0 and "no authority with the code NOPE" in unknown.output
+    assert _users(app) == []
+    build.authority("LEICS")
+    ok = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "o@example.org",
+            "--role",
+            "officer",
+            "--authority",
+            "leics",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_users_create_refuses_bad_input_and_changes_nothing(app, runner, build) -> None:
+    build.user("caseworker", email="taken@example.org")
+    cases = [
+        (["taken@example.org", "--role", "manager"], "already exists"),
+        (["not-an-email", "--role", "manager"], "correct format"),
+        (["m@example.org", "--role", "manager", "--authority", "LEICS"], "Only council officers"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["users", "create", *args, "--password", "long enough pw!"])
+        assert result.exit_code != 0 and message in result.output, args
+    short = runner.invoke(
+        args=["users", "create", "m@example.org", "--role", "manager", "--password", "short"]
+    )
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+    bad_role = runner.invoke(
+        args=["users", "create", "m@example.org", "--role", "boss", "--password", "long enough pw!"]
+    )
+    assert bad_role.exit_code != 0
+    assert _users(app) == [("taken@example.org", "caseworker")]
+
+
+def test_users_token_prints_only_a_new_token_and_stores_its_hash(
+    app, runner, build, client
+) -> None:
+    email = build.user("caseworker")
+    result = runner.invoke(args=["users", "token", email], catch_exceptions=False)
+    assert result.exit_code == 0
+    token = result.stdout.strip()
+    assert result.stdout == token + "\n" and token.startswith("rt_") and len(token) > 40
+    with app.app_context():
+        stored = db.session.scalars(sa.select(ApiToken.token_hash)).all()
+    assert stored and token not in stored
+    response = client.get("/api/v1/recommendations", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    second = runner.invoke(args=["users", "token", email]).stdout.strip()
+    assert second != token, "each call makes a new token"
+
+
+def test_users_token_for_an_unknown_account_fails(runner) -> None:
+    result = runner.invoke(args=["users", "token", "nobody@example.org"])
+    assert result.exit_code != 0 and "no active account" in result.output
+
+
+def test_demo_loads_the_published_leicestershire_year_and_prints_how_to_sign_in(
+    app, runner, client
+) -> None:
+    result = runner.invoke(args=["demo"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "caseworker@example.org" in result.output
+    assert "officer@leicestershire.example.org" in result.output
+    password = result.output.split("password ")[1].split()[0]
+    from tests.helpers import sign_in
+
+    assert sign_in(client, "caseworker@example.org", password).status_code == 302
+    with app.app_context():
+        leics = (
+            sa.select(Case)
+            .join(Case.authority)
+            .where(
+                sa.text("authorities.code = 'LEICS'"),
+                Case.decision_date.between("2024-04-01", "2025-03-31"),
+            )
+            .subquery()
+        )
+        counts = dict(
+            db.session.execute(
+                sa.select(leics.c.outcome, sa.func.count()).group_by(leics.c.outcome)
+            ).all()
+        )
+        satisfactory = db.session.scalar(
+            sa.select(sa.func.count()).select_from(leics).where(leics.c.satisfactory_remedy)
+        )
+        compliance = db.session.execute(
+            sa.select(Case.compliance_outcome, sa.func.count())
+            .join(Case.authority)
+            .where(
+                sa.text("authorities.code = 'LEICS'"),
+                Case.compliance_date.between("2024-04-01", "2025-03-31"),
+            )
+            .group_by(Case.compliance_outcome)
+        ).all()
+        seeded = db.session.scalar(sa.select(Case).where(Case.reference == "24 001 615"))
+        assert seeded is not None and len(seeded.recommendations) == 2
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) > 0
+    assert sum(counts.values()) == 122
+    assert counts[Outcome.NOT_FOR_US.value] == 46
+    assert counts[Outcome.ASSESSED_AND_CLOSED.value] == 36
+    assert counts[Outcome.UPHELD.value] + counts[Outcome.NOT_UPHELD.value] == 40
+    assert counts[Outcome.UPHELD.value] == 33
+    assert satisfactory == 10
+    assert [(outcome.value, n) for outcome, n in compliance] == [("satisfied", 23)]
+
+
+def test_demo_twice_loads_once_and_gives_a_new_password(app, runner) -> None:
+    first = runner.invoke(args=["demo"], catch_exceptions=False)
+    with app.app_context():
+        cases = db.session.scalar(sa.select(sa.func.count(Case.id)))
+    second = runner.invoke(args=["demo"], catch_exceptions=False)
+    assert "already loaded" in second.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == cases
+    assert first.output.split("password ")[1] != second.output.split("password ")[1]

@@ -1,0 +1,69 @@
+"""The one migration: it builds the whole model on an empty database, with no drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import USING_POSTGRES, postgres_database
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Base
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind the suite runs on."""
+    if USING_POSTGRES:
+        yield from postgres_database(f"tracker_migration_{tmp_path.name[-20:]}".lower())
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def test_the_migration_builds_the_model_and_leaves_no_drift(empty_database, tmp_path) -> None:
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)}
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set(Base.metadata.tables)
+        flask_migrate.check()  # raises if the models and the migrations disagree
+
+        flask_migrate.downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        flask_migrate.upgrade()
+        assert set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"} == tables
+        db.engine.dispose()
+
+
+def test_the_database_refuses_to_rewrite_the_audit_trail(app) -> None:
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_events (occurred_at, action, entity_type, entity_id, note) "
+                "VALUES (CURRENT_TIMESTAMP, 'test.done', 'case', 1, '')"
+            )
+        )
+        connection.commit()
+        for statement in ("UPDATE audit_events SET note = 'changed'", "DELETE FROM audit_events"):
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+                connection.execute(sa.text(statement))
+            connection.rollback()
+        assert connection.execute(sa.text("SELECT note FROM audit_events")).scalar_one() == ""
+
+
+def test_the_orm_refuses_to_change_an_audit_event(app, build) -> None:
+    build.authority("LEICS")
+    from tracker.models import AuditEvent
+
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent)).first()
+        event.note = "rewritten"
+        with pytest.raises(ValueError, match="never changed"):
+            db.session.flush()
+        db.session.rollback()

@@ -1,0 +1,75 @@
+"""Remedy Tracker: Ombudsman remedies tracked from final decision to compliance."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import Config, TestConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; keys in `config` override every other setting."""
+    # Tests keep their instance folder (database, secret key) out of the working tree.
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+    app = Flask(
+        __name__, template_folder=str(PROJECT_ROOT / "templates"), instance_path=instance_path
+    )
+    app.config.from_object(TestConfig if config and config.get("TESTING") else Config)
+    if config:
+        app.config.update(config)
+
+    from tracker import settings
+
+    settings.complete(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_web(app)
+    _register_cli(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from tracker.database import configure_engine
+    from tracker.extensions import csrf, db, login_manager, migrate, wtforms_helpers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    wtforms_helpers.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.api import init_api
+    from tracker.auth.routes import bp as auth_bp
+    from tracker.authorities.routes import bp as authorities_bp
+    from tracker.cases.routes import bp as cases_bp
+    from tracker.home.routes import bp as home_bp
+    from tracker.users.routes import bp as users_bp
+
+    for blueprint in (auth_bp, home_bp, authorities_bp, cases_bp, users_bp):
+        app.register_blueprint(blueprint)
+    init_api(app)
+
+
+def _register_web(app: Flask) -> None:
+    from tracker import errors, web
+
+    web.init_app(app)
+    errors.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from tracker.cli import users_cli
+    from tracker.demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,164 @@
+"""Who may see and do what. Every page, API route and download goes through this module.
+
+A council officer sees only their own authority's records: anything else answers 404,
+exactly as if it did not exist. Caseworkers and managers see everything; only admins
+manage accounts and authorities.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort, g, request
+from flask_login import current_user
+
+from tracker.extensions import db, login_manager
+from tracker.models import Authority, Case, Recommendation, Role, User, normalise_reference
+
+
+class Permission(enum.StrEnum):
+    """Things a role may do."""
+
+    VIEW_ALL_COUNCILS = "view_all_councils"
+    VIEW_AUTHORITIES = "view_authorities"
+    RECORD_CASES = "record_cases"
+    REVIEW_EVIDENCE = "review_evidence"
+    SUBMIT_EVIDENCE = "submit_evidence"
+    VIEW_STATISTICS = "view_statistics"
+    MANAGE_AUTHORITIES = "manage_authorities"
+    MANAGE_USERS = "manage_users"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CASEWORKER: frozenset(
+        {
+            Permission.VIEW_ALL_COUNCILS,
+            Permission.VIEW_AUTHORITIES,
+            Permission.RECORD_CASES,
+            Permission.REVIEW_EVIDENCE,
+        }
+    ),
+    Role.MANAGER: frozenset(
+        {Permission.VIEW_ALL_COUNCILS, Permission.VIEW_AUTHORITIES, Permission.VIEW_STATISTICS}
+    ),
+    Role.ADMIN: frozenset(
+        {
+            Permission.VIEW_ALL_COUNCILS,
+            Permission.VIEW_AUTHORITIES,
+            Permission.MANAGE_AUTHORITIES,
+            Permission.MANAGE_USERS,
+        }
+    ),
+    Role.OFFICER: frozenset({Permission.SUBMIT_EVIDENCE}),
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def can(user: User | None, permission: Permission) -> bool:
+    """Whether `user`'s role allows `permission`."""
+    return user is not None and permission in ROLE_PERMISSIONS[user.role]
+
+
+def current_actor() -> User | None:
+    """The API token's owner inside the API, the signed-in person on pages, or None."""
+    if "api_user" in g:
+        return g.api_user
+    if current_user.is_authenticated:
+        return current_user._get_current_object()  # type: ignore[attr-defined]
+    return None
+
+
+def requires(*permissions: Permission) -> Callable[[F], F]:
+    """Refuse the view unless someone is signed in (or token-authenticated) and allowed."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            user = current_actor()
+            if user is None:
+                if request.blueprint == "api":
+                    abort(401)
+                return login_manager.unauthorized()
+            if not all(can(user, permission) for permission in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+def signed_in(view: F) -> F:
+    """Any signed-in person, whatever their role (record routes then look up and `ensure`)."""
+    return requires()(view)
+
+
+def ensure(user: User, permission: Permission) -> None:
+    """403 unless `user` may do this; call it after the record was found visible (else 404)."""
+    if not can(user, permission):
+        abort(403)
+
+
+def case_scope(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting cases to those `user` may see."""
+    if can(user, Permission.VIEW_ALL_COUNCILS):
+        return sa.true()
+    if user.role is Role.OFFICER and user.authority_id is not None:
+        return Case.authority_id == user.authority_id
+    return sa.false()
+
+
+def authority_scope(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting authorities to those `user` may see."""
+    if can(user, Permission.VIEW_ALL_COUNCILS):
+        return sa.true()
+    if user.role is Role.OFFICER and user.authority_id is not None:
+        return Authority.id == user.authority_id
+    return sa.false()
+
+
+def get_case_or_404(reference: str, user: User) -> Case:
+    """The case with this reference, if `user` may see it; otherwise 404."""
+    try:
+        reference = normalise_reference(reference)
+    except ValueError:
+        abort(404)
+    case = db.session.scalar(sa.select(Case).where(Case.reference == reference, case_scope(user)))
+    if case is None:
+        abort(404)
+    return case
+
+
+def get_authority_or_404(code: str, user: User) -> Authority:
+    """The authority with this code, if `user` may see it; otherwise 404."""
+    authority = db.session.scalar(
+        sa.select(Authority).where(Authority.code == code.strip().upper(), authority_scope(user))
+    )
+    if authority is None:
+        abort(404)
+    return authority
+
+
+def get_recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
+    """The recommendation, if `user` may see its case; otherwise 404."""
+    recommendation = db.session.scalar(
+        sa.select(Recommendation)
+        .join(Recommendation.case)
+        .where(Recommendation.id == recommendation_id, case_scope(user))
+    )
+    if recommendation is None:
+        abort(404)
+    return recommendation
+
+
+def acting_user() -> User:
+    """The person acting, in a view already guarded by `requires` or `signed_in`."""
+    user = current_actor()
+    if user is None:
+        abort(401)
+    return user

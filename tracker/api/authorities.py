@@ -1,0 +1,36 @@
+"""API: authorities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.api import api_blueprint
+from tracker.api.payloads import authority_payload
+from tracker.api.schemas import AuthoritySchema
+from tracker.extensions import db
+from tracker.services.authorities import AuthorityInput, create_authority
+
+blp = api_blueprint("Authorities", "Councils (admins add them)")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(AuthoritySchema)
+@blp.response(201, AuthoritySchema)
+@access.requires(Permission.MANAGE_AUTHORITIES)
+def create(body: dict[str, Any]) -> dict[str, Any]:
+    """Add an authority (admins only)."""
+    authority = create_authority(
+        db.session, AuthorityInput(**body), actor=access.acting_user(), now=clock.now()
+    )
+    db.session.commit()
+    return authority_payload(authority)
+
+
+@blp.route("/<code>", methods=["GET"])
+@blp.response(200, AuthoritySchema)
+@access.signed_in
+def read(code: str) -> dict[str, Any]:
+    """One authority. A council officer can see only their own."""
+    return authority_payload(access.get_authority_or_404(code, access.acting_user()))

@@ -1,0 +1,42 @@
+"""API: cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.api import api_blueprint
+from tracker.api.payloads import case_payload
+from tracker.api.schemas import CaseInSchema, CaseSchema
+from tracker.extensions import db
+from tracker.services.cases import CaseInput, RecommendationInput, create_case
+
+blp = api_blueprint("Cases", "Decided cases and their recommendations")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(CaseInSchema)
+@blp.response(201, CaseSchema)
+@access.requires(Permission.RECORD_CASES)
+def create(body: dict[str, Any]) -> dict[str, Any]:
+    """Record a case with its recommendations (caseworkers)."""
+    recommendations = [RecommendationInput(**entry) for entry in body.pop("recommendations")]
+    case = create_case(
+        db.session,
+        CaseInput(**body, recommendations=recommendations),
+        actor=access.acting_user(),
+        now=clock.now(),
+        today=clock.today(),
+    )
+    db.session.commit()
+    return case_payload(case, clock.today())
+
+
+@blp.route("/<reference>", methods=["GET"])
+@blp.response(200, CaseSchema)
+@access.signed_in
+def read(reference: str) -> dict[str, Any]:
+    """One case (reference as `24 007 343`, `24007343` or `24-007-343`) and its
+    recommendations. A council officer can see only their own council's cases."""
+    return case_payload(access.get_case_or_404(reference, access.acting_user()), clock.today())

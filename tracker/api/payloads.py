@@ -1,0 +1,52 @@
+"""Records turned into the API's answers (the schemas document and check their shape)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tracker.models import Authority, Case, Recommendation
+
+
+def authority_payload(authority: Authority) -> dict[str, Any]:
+    """An authority as the API shows it."""
+    return {
+        "code": authority.code,
+        "name": authority.name,
+        "type": authority.type.value,
+        "population": authority.population,
+    }
+
+
+def recommendation_payload(recommendation: Recommendation, today: date) -> dict[str, Any]:
+    """A recommendation as the API shows it; `overdue` is worked out as of `today`."""
+    return {
+        "id": recommendation.id,
+        "case": recommendation.case.reference,
+        "position": recommendation.position,
+        "text": recommendation.text,
+        "kind": recommendation.kind.value,
+        "amount": recommendation.amount,
+        "status": recommendation.status.value,
+        "due_date": recommendation.due_date,
+        "decision_due_date": recommendation.decision_due_date,
+        "explicit": recommendation.explicit,
+        "overdue": recommendation.is_overdue(today),
+    }
+
+
+def case_payload(case: Case, today: date) -> dict[str, Any]:
+    """A case and its recommendations as the API shows them."""
+    return {
+        "reference": case.reference,
+        "authority": case.authority.code,
+        "category": case.category,
+        "subcategory": case.subcategory,
+        "decision_date": case.decision_date,
+        "outcome": case.outcome.value,
+        "satisfactory_remedy": case.satisfactory_remedy,
+        "public_report": case.public_report,
+        "compliance_outcome": case.compliance_outcome.value if case.compliance_outcome else None,
+        "compliance_date": case.compliance_date,
+        "recommendations": [recommendation_payload(r, today) for r in case.recommendations],
+    }

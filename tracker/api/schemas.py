@@ -1,0 +1,158 @@
+"""The API's request and response shapes; the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from tracker.models import (
+    AuthorityType,
+    ComplianceOutcome,
+    Outcome,
+    RecommendationKind,
+    RecommendationStatus,
+)
+from tracker.pagination import MAX_PER_PAGE
+from tracker.services.authorities import LARGEST_POPULATION
+
+
+def _one_of(enum_class: type) -> validate.OneOf:
+    return validate.OneOf([member.value for member in enum_class])
+
+
+class ErrorBodySchema(Schema):
+    """What went wrong."""
+
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "A message per field, named like `recommendations.0.text`"},
+    )
+
+
+class ErrorSchema(Schema):
+    """Every error answer: {"error": {"code", "message", "fields"}}."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageQuerySchema(Schema):
+    """Which page of a list."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class PageSchema(Schema):
+    """A page of a list."""
+
+    page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class AuthoritySchema(Schema):
+    """A council."""
+
+    code = fields.String(
+        required=True, validate=validate.Length(min=2, max=16), metadata={"example": "LEICS"}
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    type = fields.String(required=True, validate=_one_of(AuthorityType))
+    population = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=LARGEST_POPULATION)
+    )
+
+
+class RecommendationInSchema(Schema):
+    """One recommendation of a new case."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    kind = fields.String(required=True, validate=_one_of(RecommendationKind))
+    amount = fields.Decimal(
+        places=2,
+        allow_none=True,
+        load_default=None,
+        as_string=True,
+        validate=validate.Range(min=0, max=9999999999.99),
+    )
+
+
+class CaseInSchema(Schema):
+    """A decided case to record, with its recommendations."""
+
+    reference = fields.String(
+        required=True, validate=validate.Length(min=1, max=20), metadata={"example": "24 007 343"}
+    )
+    authority = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=16),
+        metadata={"description": "The authority's code"},
+    )
+    category = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    subcategory = fields.String(load_default="", validate=validate.Length(max=100))
+    decision_date = fields.Date(required=True)
+    outcome = fields.String(required=True, validate=_one_of(Outcome))
+    satisfactory_remedy = fields.Boolean(load_default=False)
+    public_report = fields.Boolean(load_default=False)
+    recommendations = fields.List(
+        fields.Nested(RecommendationInSchema), load_default=list, validate=validate.Length(max=100)
+    )
+    compliance_outcome = fields.String(
+        allow_none=True, load_default=None, validate=_one_of(ComplianceOutcome)
+    )
+    compliance_date = fields.Date(allow_none=True, load_default=None)
+
+
+class RecommendationSchema(Schema):
+    """A recommendation and where it stands."""
+
+    id = fields.Integer(required=True)
+    case = fields.String(required=True, metadata={"description": "The case reference"})
+    position = fields.Integer(required=True)
+    text = fields.String(required=True)
+    kind = fields.String(required=True, validate=_one_of(RecommendationKind))
+    amount = fields.Decimal(places=2, allow_none=True, as_string=True, required=True)
+    status = fields.String(required=True, validate=_one_of(RecommendationStatus))
+    due_date = fields.Date(
+        allow_none=True, required=True, metadata={"description": "The agreed due date"}
+    )
+    decision_due_date = fields.Date(
+        allow_none=True, required=True, metadata={"description": "The date the decision gave"}
+    )
+    explicit = fields.Boolean(required=True)
+    overdue = fields.Boolean(required=True)
+
+
+class CaseSchema(Schema):
+    """A case, its compliance outcome (null while open) and its recommendations."""
+
+    reference = fields.String(required=True)
+    authority = fields.String(required=True, metadata={"description": "The authority's code"})
+    category = fields.String(required=True)
+    subcategory = fields.String(required=True)
+    decision_date = fields.Date(required=True)
+    outcome = fields.String(required=True, validate=_one_of(Outcome))
+    satisfactory_remedy = fields.Boolean(required=True)
+    public_report = fields.Boolean(required=True)
+    compliance_outcome = fields.String(
+        allow_none=True, required=True, validate=_one_of(ComplianceOutcome)
+    )
+    compliance_date = fields.Date(allow_none=True, required=True)
+    recommendations = fields.List(fields.Nested(RecommendationSchema), required=True)
+
+
+class RecommendationQuerySchema(PageQuerySchema):
+    """Filters for the recommendations list."""
+
+    authority = fields.String(validate=validate.Length(min=1, max=16))
+    status = fields.String(validate=_one_of(RecommendationStatus))
+    overdue = fields.Boolean()
+
+
+class RecommendationPageSchema(PageSchema):
+    """A page of recommendations."""
+
+    items = fields.List(fields.Nested(RecommendationSchema), required=True)

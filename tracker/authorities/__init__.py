@@ -1,0 +1,1 @@
+"""Councils: list, add, edit."""

@@ -1,0 +1,85 @@
+"""Authority pages: everyone but officers may look; only admins add and change."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.authorities.forms import AuthorityForm
+from tracker.extensions import db
+from tracker.forms import apply_errors
+from tracker.models import Authority
+from tracker.pagination import page_number, paginate
+from tracker.services.authorities import AuthorityInput, create_authority, update_authority
+from tracker.services.errors import ValidationError
+
+bp = Blueprint("authorities", __name__, url_prefix="/authorities")
+
+
+@bp.route("/")
+@access.requires(Permission.VIEW_AUTHORITIES)
+def index() -> ResponseReturnValue:
+    """All councils, by name."""
+    statement = sa.select(Authority).order_by(Authority.name)
+    page = paginate(
+        db.session,
+        statement,
+        page_number(request.args.get("page")),
+        current_app.config["PER_PAGE"] * 2,
+    )
+    return render_template("authorities/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.requires(Permission.MANAGE_AUTHORITIES)
+def new() -> ResponseReturnValue:
+    """Add a council."""
+    form = AuthorityForm()
+    if form.validate_on_submit():
+        try:
+            authority = create_authority(
+                db.session, _input(form), actor=access.acting_user(), now=clock.now()
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            flash(f"{authority.name} was added.", "success")
+            return redirect(url_for("authorities.index"))
+    return render_template("authorities/form.html", form=form, authority=None)
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@access.signed_in
+def edit(code: str) -> ResponseReturnValue:
+    """Change a council's details."""
+    user = access.acting_user()
+    authority = access.get_authority_or_404(code, user)
+    access.ensure(user, Permission.MANAGE_AUTHORITIES)
+    form = AuthorityForm(obj=authority)
+    if request.method == "GET":
+        form.type.data = authority.type.value
+    if form.validate_on_submit():
+        try:
+            update_authority(db.session, authority, _input(form), actor=user, now=clock.now())
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            flash(f"{authority.name} was updated.", "success")
+            return redirect(url_for("authorities.index"))
+    return render_template("authorities/form.html", form=form, authority=authority)
+
+
+def _input(form: AuthorityForm) -> AuthorityInput:
+    return AuthorityInput(
+        code=form.code.data or "",
+        name=form.name.data or "",
+        type=form.type.data or "",
+        population=form.population.data,
+    )

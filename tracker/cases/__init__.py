@@ -1,0 +1,1 @@
+"""Cases: list and search, add with recommendations, view, correct."""

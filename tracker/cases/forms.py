@@ -1,0 +1,98 @@
+"""Forms for recording a case and its recommendations."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from tracker.forms import GovDateField, MoneyField, enum_options, options
+from tracker.models import Outcome, RecommendationKind
+
+
+class RecommendationEntryForm(Form):
+    """One recommendation inside the case form (no CSRF token of its own)."""
+
+    text = TextAreaField(
+        "What the council will do", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
+    kind = RadioField(
+        "Kind of remedy",
+        widget=GovRadioInput(),
+        choices=enum_options(RecommendationKind),
+        validators=[Optional()],
+    )
+    amount = MoneyField("Amount to pay, in pounds", description="Only for a payment, like 300.00")
+
+
+class CaseDetailsForm(FlaskForm):
+    """What describes the decision itself."""
+
+    reference = StringField(
+        "Case reference",
+        widget=GovTextInput(),
+        description="For example, 24 007 343",
+        validators=[InputRequired("Enter the case reference")],
+    )
+    authority = SelectField(
+        "Authority", widget=GovSelect(), validators=[InputRequired("Choose the authority")]
+    )
+    category = StringField(
+        "Category",
+        widget=GovTextInput(),
+        description="For example, Education",
+        validators=[InputRequired("Enter the category, for example Education")],
+    )
+    subcategory = StringField(
+        "Sub-category",
+        widget=GovTextInput(),
+        description="For example, Special educational needs (optional)",
+    )
+    decision_date = GovDateField("Decision date", description="For example, 27 3 2025")
+    outcome = RadioField(
+        "Outcome",
+        widget=GovRadioInput(),
+        choices=enum_options(Outcome),
+        validators=[InputRequired("Choose the outcome")],
+    )
+    satisfactory_remedy = BooleanField(
+        "The council had already provided a satisfactory remedy", widget=GovCheckboxInput()
+    )
+    public_report = BooleanField("The Ombudsman issued a public report", widget=GovCheckboxInput())
+
+    def set_authorities(self, choices: list[tuple[str, str]]) -> None:
+        """Offer these authorities, as (code, name), after a blank first choice."""
+        self.authority.choices = options(choices, blank="Choose an authority")
+
+
+class NewCaseForm(CaseDetailsForm):
+    """A new case with its recommendations."""
+
+    recommendations = FieldList(FormField(RecommendationEntryForm), min_entries=1)
+    submit = SubmitField("Save case", widget=GovSubmitInput())
+
+
+class EditCaseForm(CaseDetailsForm):
+    """Corrections to a case's details."""
+
+    version = HiddenField()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())

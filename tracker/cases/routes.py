@@ -1,0 +1,207 @@
+"""Case pages: the list, adding a case with its recommendations, the case, corrections."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from wtforms import FormField
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
+from tracker.extensions import db
+from tracker.forms import apply_errors
+from tracker.models import AuditEvent, Authority, Outcome, User
+from tracker.pagination import page_number, paginate
+from tracker.services import case_search, cases
+from tracker.services.errors import ConflictError, ValidationError
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("/")
+@access.signed_in
+def index() -> ResponseReturnValue:
+    """Cases the person may see, searchable by reference and filtered."""
+    user = access.acting_user()
+    scope = access.case_scope(user)
+    filters = case_search.CaseFilters(
+        reference=request.args.get("reference", ""),
+        authority=request.args.get("authority", ""),
+        outcome=request.args.get("outcome", ""),
+        year=request.args.get("year", ""),
+    )
+    problems: dict[str, str] = {}
+    try:
+        statement = case_search.case_search(scope, filters)
+    except ValidationError as error:
+        problems = error.fields
+        statement = case_search.case_search(scope, case_search.CaseFilters())
+    page = paginate(
+        db.session,
+        statement,
+        page_number(request.args.get("page")),
+        current_app.config["PER_PAGE"],
+        scalars=False,
+    )
+    return render_template(
+        "cases/index.html",
+        page=page,
+        filters=filters,
+        problems=problems,
+        problem_list=[
+            {"text": message, "href": f"#filter-{name}"} for name, message in problems.items()
+        ],
+        outcomes=[(outcome.value, outcome.label) for outcome in Outcome],
+        authorities=_authority_choices(user),
+        years=case_search.years_with_cases(db.session, scope),
+        query={key: value for key, value in request.args.items() if key != "page" and value},
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.requires(Permission.RECORD_CASES)
+def new() -> ResponseReturnValue:
+    """Add a case and its recommendations in one go."""
+    user = access.acting_user()
+    form = NewCaseForm()
+    form.set_authorities(_authority_choices(user))
+    action = request.form.get("action", "save")
+    if request.method == "POST" and action != "save":
+        _change_entries(form, action)
+    elif request.method == "POST" and form.validate():
+        try:
+            case = cases.create_case(
+                db.session,
+                _case_input(form, with_recommendations=True),
+                actor=user,
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, _form_field_names(form, error.fields))
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} was added.", "success")
+            return redirect(url_for("cases.show", reference=case.slug))
+    return render_template("cases/new.html", form=form)
+
+
+@bp.route("/<reference>")
+@access.signed_in
+def show(reference: str) -> ResponseReturnValue:
+    """The case, its recommendations and their status, and its history."""
+    user = access.acting_user()
+    case = access.get_case_or_404(reference, user)
+    history = db.session.execute(
+        sa.select(AuditEvent, User.name)
+        .outerjoin(User, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.case_id == case.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ).all()
+    return render_template("cases/show.html", case=case, history=history, today=clock.today())
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@access.signed_in
+def edit(reference: str) -> ResponseReturnValue:
+    """Correct a case's details; a stale form is refused rather than overwriting."""
+    user = access.acting_user()
+    case = access.get_case_or_404(reference, user)
+    access.ensure(user, Permission.RECORD_CASES)
+    form = EditCaseForm(obj=case)
+    form.set_authorities(_authority_choices(user))
+    if request.method == "GET":
+        form.authority.data = case.authority.code
+        form.outcome.data = case.outcome.value
+        form.version.data = str(case.version)
+    elif form.validate():
+        try:
+            cases.update_case(
+                db.session,
+                case,
+                _case_input(form, with_recommendations=False),
+                expected_version=int(form.version.data or 0),
+                actor=user,
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        except ConflictError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            form.version.data = str(case.version)
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} was updated.", "success")
+            return redirect(url_for("cases.show", reference=case.slug))
+    return render_template("cases/edit.html", form=form, case=case)
+
+
+def _authority_choices(user: User) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        sa.select(Authority.code, Authority.name)
+        .where(access.authority_scope(user))
+        .order_by(Authority.name)
+    )
+    return [(code, name) for code, name in rows]
+
+
+def _case_input(form: CaseDetailsForm, *, with_recommendations: bool) -> cases.CaseInput:
+    entries = _filled_entries(form) if with_recommendations else []
+    return cases.CaseInput(
+        reference=form.reference.data or "",
+        authority=form.authority.data or "",
+        category=form.category.data or "",
+        subcategory=form.subcategory.data or "",
+        decision_date=form.decision_date.data,
+        outcome=form.outcome.data or "",
+        satisfactory_remedy=bool(form.satisfactory_remedy.data),
+        public_report=bool(form.public_report.data),
+        recommendations=[
+            cases.RecommendationInput(
+                text=entry.form.text.data or "",
+                kind=entry.form.kind.data or "",
+                amount=entry.form.amount.data,
+            )
+            for entry in entries
+        ],
+    )
+
+
+def _filled_entries(form: CaseDetailsForm) -> list[FormField]:
+    """Recommendation entries with something typed in; blank ones are not recommendations."""
+    return [
+        entry
+        for entry in form.recommendations.entries  # type: ignore[attr-defined]
+        if (entry.form.text.data or "").strip() or (entry.form.amount.raw_data or [""])[0].strip()
+    ]
+
+
+def _form_field_names(form: NewCaseForm, fields: dict[str, str]) -> dict[str, str]:
+    """Service errors name the n-th filled recommendation; the form names its entry."""
+    entries = _filled_entries(form)
+    named = {}
+    for name, message in fields.items():
+        parts = name.split(".")
+        if parts[0] == "recommendations" and len(parts) == 3 and parts[1].isdigit():
+            named[f"{entries[int(parts[1])].name}-{parts[2]}"] = message
+        else:
+            named[name] = message
+    return named
+
+
+def _change_entries(form: NewCaseForm, action: str) -> None:
+    """ "Add another recommendation" and "Remove" buttons: change the list, save nothing."""
+    entries = form.recommendations.entries
+    if action == "add":
+        form.recommendations.append_entry()
+    elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(entries):
+        # The others keep their names and what was typed; gaps in the numbering are fine.
+        del entries[int(action[7:])]
+        if not entries:
+            form.recommendations.append_entry()

@@ -1,0 +1,54 @@
+"""Command-line account management: `flask users create` and `flask users token`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import Role
+from tracker.services import accounts
+from tracker.services.errors import ValidationError
+
+users_cli = AppGroup("users", help="Create accounts and API tokens.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--authority", "authority_code", help="The council's code (officers only).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 12 characters; asked for if not given.",
+)
+@click.option("--name", default="", help="The person's name (defaults to the e-mail address).")
+def create_user(
+    email: str, role: str, authority_code: str | None, password: str, name: str
+) -> None:
+    """Create an account."""
+    data = accounts.UserInput(
+        email=email, name=name, role=role, authority_code=authority_code, password=password
+    )
+    try:
+        user = accounts.create_user(db.session, data, actor=None, now=clock.now())
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException("; ".join(error.fields.values())) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def issue_token(email: str) -> None:
+    """Print a new API token for EMAIL on stdout, and nothing else."""
+    user = accounts.find_user(db.session, email)
+    if user is None or not user.active:
+        raise click.ClickException(f"There is no active account for {email}.")
+    token = accounts.issue_token(db.session, user, actor=None, now=clock.now())
+    db.session.commit()
+    click.echo(token)

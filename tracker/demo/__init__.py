@@ -1,0 +1,27 @@
+"""`flask demo`: load the demonstration data and print how to sign in."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker import clock
+from tracker.demo.builder import load_demo
+from tracker.extensions import db
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load Leicestershire's published cases, other councils, and one account per role."""
+    result = load_demo(db.session, now=clock.now(), today=clock.today())
+    db.session.commit()
+    if result.loaded:
+        click.echo(f"Loaded {result.cases} cases across {result.councils} councils.")
+    else:
+        click.echo("The demonstration data was already loaded; the accounts' password is new.")
+    base_url = current_app.config["BASE_URL"]
+    click.echo(f"\nSign in at {base_url}/sign-in with any of these, password {result.password}\n")
+    for email, role, authority in result.accounts:
+        click.echo(f"  {email:<40} {role.value}{f' ({authority})' if authority else ''}")

@@ -1,0 +1,101 @@
+"""Error responses: JSON in the API, GOV.UK pages everywhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorised",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+API_MESSAGES = {
+    401: "Send a valid API token as 'Authorization: Bearer TOKEN'.",
+    403: "Your role does not allow this.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The upload is larger than the limit.",
+    500: "Something went wrong on our side. The change was not saved.",
+}
+
+PAGE_TEMPLATES = {400, 403, 404, 413, 500}
+
+
+def init_app(app: Flask) -> None:
+    """Answer every HTTP error in the form the caller asked for."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    # Unexpected exceptions reach this as a 500; the unfinished transaction is rolled back
+    # when Flask-SQLAlchemy removes the session at the end of the request.
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def is_api_request() -> bool:
+    """Whether the request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def json_error(
+    status: int, message: str, fields: dict[str, Any] | None = None, code: str | None = None
+) -> ResponseReturnValue:
+    """The API's error body: {"error": {"code", "message", "fields"}}."""
+    body = {
+        "code": code or ERROR_CODES.get(status, "error"),
+        "message": message,
+        "fields": fields or {},
+    }
+    headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else {}
+    return jsonify(error=body), status, headers
+
+
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    if is_api_request():
+        data = getattr(error, "data", None) or {}
+        fields = _flatten(data.get("messages") or data.get("errors") or {})
+        message = data.get("message") or (
+            "The request is not valid." if fields else API_MESSAGES.get(status, error.description)
+        )
+        return json_error(status, message, fields)
+    if status not in PAGE_TEMPLATES:
+        return error
+    return render_template(f"errors/{status}.html", error=error), status
+
+
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    return render_template("errors/csrf.html", error=error), 400
+
+
+LOCATIONS = {"json", "query", "files", "form", "view_args", "headers", "cookies"}
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
+    """webargs nests messages by location and field; the API names fields `a.0.b`."""
+    if isinstance(messages, dict):
+        flat: dict[str, str] = {}
+        for key, value in messages.items():
+            # The location level (json, query, …) is not part of the field's name.
+            flat.update(
+                _flatten(value, prefix if not prefix and key in LOCATIONS else f"{prefix}{key}.")
+            )
+        return flat
+    if isinstance(messages, list) and not all(isinstance(item, str) for item in messages):
+        flat = {}
+        for index, item in enumerate(messages):
+            flat.update(_flatten(item, f"{prefix}{index}."))
+        return flat
+    text = " ".join(messages) if isinstance(messages, list) else str(messages)
+    return {prefix.rstrip(".") or "_schema": text}

@@ -1,0 +1,15 @@
+"""Extension objects, created here and initialised in the application factory."""
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+
+from tracker.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+wtforms_helpers = WTFormsHelpers()

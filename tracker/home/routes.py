@@ -1,0 +1,32 @@
+"""Home page: what the signed-in person's role needs to see first."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker import access, clock
+from tracker.extensions import db
+from tracker.models import Authority, Role, User
+from tracker.services import overview
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """Send visitors to sign in; show each role its own overview."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    user = access.acting_user()
+    scope = access.case_scope(user)
+    context = {
+        "counts": overview.work_counts(db.session, scope, clock.today()),
+        "recent_cases": overview.recent_cases(db.session, scope),
+    }
+    if user.role is Role.ADMIN:
+        context["user_count"] = db.session.scalar(sa.select(sa.func.count(User.id)))
+        context["authority_count"] = db.session.scalar(sa.select(sa.func.count(Authority.id)))
+    return render_template(f"home/{user.role.value}.html", **context)

@@ -1,0 +1,59 @@
+"""The data model, one module per aggregate; importing this package registers them all."""
+
+from tracker.models.authority import AUTHORITY_TYPE_LABELS, Authority, AuthorityType
+from tracker.models.base import Base
+from tracker.models.case import (
+    Case,
+    ComplianceOutcome,
+    Outcome,
+    normalise_reference,
+    reference_slug,
+)
+from tracker.models.event import AuditEvent
+from tracker.models.evidence import (
+    EvidenceFile,
+    EvidenceReview,
+    EvidenceSubmission,
+    ReviewDecision,
+)
+from tracker.models.extension import ExtensionRequest, ExtensionStatus
+from tracker.models.notification import Notification, NotificationRecipient
+from tracker.models.publication import AnnualLetter, AuthoritySnapshot
+from tracker.models.recommendation import (
+    DeadlinePart,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+)
+from tracker.models.user import ApiToken, Role, SignInFailure, User
+
+__all__ = [
+    "AUTHORITY_TYPE_LABELS",
+    "AnnualLetter",
+    "ApiToken",
+    "AuditEvent",
+    "Authority",
+    "AuthoritySnapshot",
+    "AuthorityType",
+    "Base",
+    "Case",
+    "ComplianceOutcome",
+    "DeadlinePart",
+    "EvidenceFile",
+    "EvidenceReview",
+    "EvidenceSubmission",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "Notification",
+    "NotificationRecipient",
+    "Outcome",
+    "Recommendation",
+    "RecommendationKind",
+    "RecommendationStatus",
+    "ReviewDecision",
+    "Role",
+    "SignInFailure",
+    "User",
+    "normalise_reference",
+    "reference_slug",
+]

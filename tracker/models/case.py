@@ -1,0 +1,131 @@
+"""Complaints decided by the Ombudsman, and their compliance outcomes."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, UtcDateTime, enum_type
+
+if TYPE_CHECKING:
+    from tracker.models.authority import Authority
+    from tracker.models.recommendation import Recommendation
+
+
+class Outcome(enum.StrEnum):
+    """How the Ombudsman decided the complaint."""
+
+    UPHELD = "upheld"
+    NOT_UPHELD = "not_upheld"
+    ASSESSED_AND_CLOSED = "assessed_and_closed"
+    NOT_FOR_US = "not_for_us"
+
+    @property
+    def label(self) -> str:
+        """How the outcome is written on pages."""
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    Outcome.UPHELD: "Upheld",
+    Outcome.NOT_UPHELD: "Not upheld",
+    Outcome.ASSESSED_AND_CLOSED: "Assessed and closed",
+    Outcome.NOT_FOR_US: "Not for us",
+}
+
+
+class ComplianceOutcome(enum.StrEnum):
+    """Whether the council did what the Ombudsman recommended, and on time."""
+
+    SATISFIED = "satisfied"
+    SATISFIED_LATE = "satisfied_late"
+    NOT_SATISFIED = "not_satisfied"
+
+    @property
+    def label(self) -> str:
+        """How the compliance outcome is written on pages."""
+        return COMPLIANCE_LABELS[self]
+
+
+COMPLIANCE_LABELS = {
+    ComplianceOutcome.SATISFIED: "Satisfied",
+    ComplianceOutcome.SATISFIED_LATE: "Satisfied late",
+    ComplianceOutcome.NOT_SATISFIED: "Not satisfied",
+}
+
+_REFERENCE = re.compile(r"^\s*(\d{2})[\s-]*(\d{3})[\s-]*(\d{3})\s*$")
+
+
+def normalise_reference(text: str) -> str:
+    """Return a case reference as the Ombudsman writes it (`24 007 343`).
+
+    Accepts `24007343`, `24-007-343` and `24 007 343`; raises ValueError otherwise.
+    """
+    match = _REFERENCE.match(text or "")
+    if not match:
+        raise ValueError("Enter a case reference in the format 24 007 343")
+    return " ".join(match.groups())
+
+
+def reference_slug(reference: str) -> str:
+    """The reference as it appears in page addresses: `24-007-343`."""
+    return reference.replace(" ", "-")
+
+
+class Case(Base):
+    """One complaint about one council, as the Ombudsman decided it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "satisfactory_remedy = false OR outcome = 'upheld'",
+            name="satisfactory_remedy_only_when_upheld",
+        ),
+        sa.CheckConstraint(
+            "(compliance_outcome IS NULL AND compliance_date IS NULL)"
+            " OR (compliance_outcome IS NOT NULL AND compliance_date IS NOT NULL"
+            " AND outcome = 'upheld')",
+            name="compliance_outcome_has_date",
+        ),
+        sa.Index("ix_cases_authority_id_decision_date", "authority_id", "decision_date"),
+        sa.Index("ix_cases_authority_id_compliance_date", "authority_id", "compliance_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"))
+    category: Mapped[str] = mapped_column(sa.String(100))
+    subcategory: Mapped[str] = mapped_column(sa.String(100), default="")
+    decision_date: Mapped[date] = mapped_column(index=True)
+    outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome, "case_outcome"))
+    satisfactory_remedy: Mapped[bool] = mapped_column(default=False)
+    public_report: Mapped[bool] = mapped_column(default=False)
+    compliance_outcome: Mapped[ComplianceOutcome | None] = mapped_column(
+        enum_type(ComplianceOutcome, "compliance_outcome")
+    )
+    compliance_date: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Optimistic locking: a stale write raises instead of silently overwriting.
+    version: Mapped[int] = mapped_column(default=1)
+
+    authority: Mapped[Authority] = relationship()
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="case", order_by="Recommendation.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+
+    @property
+    def slug(self) -> str:
+        """The reference as it appears in page addresses."""
+        return reference_slug(self.reference)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"

@@ -1,0 +1,40 @@
+"""What the Ombudsman publishes: daily figures for trends, and annual letters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.models.base import Base, UtcDateTime
+
+
+class AuthoritySnapshot(Base):
+    """One authority's open-work figures on one day, for trend charts."""
+
+    __tablename__ = "authority_snapshots"
+    __table_args__ = (sa.UniqueConstraint("authority_id", "taken_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"))
+    taken_on: Mapped[date]
+    open_recommendations: Mapped[int]
+    overdue_recommendations: Mapped[int]
+    awaiting_review: Mapped[int]
+    delayed_remedies: Mapped[int]
+
+
+class AnnualLetter(Base):
+    """The narrative a manager writes for an authority's annual review letter."""
+
+    __tablename__ = "annual_letters"
+    __table_args__ = (sa.UniqueConstraint("authority_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"))
+    # Financial year, written as the Ombudsman does: 2024-25.
+    year: Mapped[str] = mapped_column(sa.String(7))
+    narrative: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,0 +1,161 @@
+"""Remedy actions the Ombudsman recommended, and the deadline parts read from their words."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, UtcDateTime, enum_type
+
+if TYPE_CHECKING:
+    from tracker.models.case import Case
+
+
+class RecommendationKind(enum.StrEnum):
+    """Personal remedies are never published; service improvements are."""
+
+    PERSONAL = "personal"
+    SERVICE_IMPROVEMENT = "service_improvement"
+
+    @property
+    def label(self) -> str:
+        """How the kind is written on pages."""
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    RecommendationKind.PERSONAL: "Personal remedy",
+    RecommendationKind.SERVICE_IMPROVEMENT: "Service improvement",
+}
+
+
+class RecommendationStatus(enum.StrEnum):
+    """Where a recommendation is in the compliance workflow. Overdue is derived, not a state."""
+
+    OPEN = "open"
+    EVIDENCE_SUBMITTED = "evidence_submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    ACCEPTED = "accepted"
+    NOT_COMPLIED = "not_complied"
+
+    @property
+    def label(self) -> str:
+        """How the status is written on pages."""
+        return STATUS_LABELS[self]
+
+    @property
+    def closed(self) -> bool:
+        """Accepted and not complied are final until a caseworker reopens them."""
+        return self in CLOSED_STATUSES
+
+
+STATUS_LABELS = {
+    RecommendationStatus.OPEN: "Open",
+    RecommendationStatus.EVIDENCE_SUBMITTED: "Awaiting review",
+    RecommendationStatus.CHANGES_REQUESTED: "Changes requested",
+    RecommendationStatus.ACCEPTED: "Accepted",
+    RecommendationStatus.NOT_COMPLIED: "Not complied",
+}
+CLOSED_STATUSES = frozenset({RecommendationStatus.ACCEPTED, RecommendationStatus.NOT_COMPLIED})
+
+
+class Recommendation(Base):
+    """One remedy action of an upheld case, with the date the decision gave and the agreed one."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "position"),
+        sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+        sa.Index("ix_recommendations_status_due_date", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[RecommendationKind] = mapped_column(
+        enum_type(RecommendationKind, "recommendation_kind")
+    )
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    evidence_expected: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[RecommendationStatus] = mapped_column(
+        enum_type(RecommendationStatus, "recommendation_status"),
+        default=RecommendationStatus.OPEN,
+    )
+    # The date the decision's words give, kept on record beside the agreed one.
+    decision_due_date: Mapped[date | None]
+    # The agreed date: lateness and overdue are judged against this one.
+    due_date: Mapped[date | None]
+    # True only when the text itself states the period or date; otherwise a default was assumed.
+    explicit: Mapped[bool] = mapped_column(default=False)
+    # Set by the overdue sweep the first day after the agreed due date passes.
+    overdue_since: Mapped[date | None]
+    escalated_on: Mapped[date | None]
+    delayed_remedy_since: Mapped[date | None]
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = relationship(back_populates="recommendations")
+    deadline_parts: Mapped[list[DeadlinePart]] = relationship(
+        back_populates="recommendation",
+        order_by="DeadlinePart.position",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+
+    def is_overdue(self, today: date) -> bool:
+        """Not closed and the agreed due date has passed."""
+        return not self.status.closed and self.due_date is not None and self.due_date < today
+
+    @classmethod
+    def is_open_condition(cls) -> sa.ColumnElement[bool]:
+        """SQL: the recommendation is not closed."""
+        return cls.status.not_in([status.value for status in CLOSED_STATUSES])
+
+    @classmethod
+    def overdue_condition(cls, today: date) -> sa.ColumnElement[bool]:
+        """SQL twin of `is_overdue`: not closed and the agreed due date is before `today`."""
+        return sa.and_(cls.is_open_condition(), cls.due_date < today)
+
+    @classmethod
+    def not_overdue_condition(cls, today: date) -> sa.ColumnElement[bool]:
+        """SQL: closed, no due date yet, or not yet past it (NULL-safe negation)."""
+        return sa.or_(
+            cls.status.in_([status.value for status in CLOSED_STATUSES]),
+            cls.due_date.is_(None),
+            cls.due_date >= today,
+        )
+
+    def __repr__(self) -> str:
+        return f"<Recommendation {self.id} {self.status.value}>"
+
+
+class DeadlinePart(Base):
+    """One deadline phrase found in a recommendation's words, and the date it gives.
+
+    A part that hangs on another event has no date until that event's date is recorded.
+    """
+
+    __tablename__ = "deadline_parts"
+    __table_args__ = (sa.UniqueConstraint("recommendation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id"))
+    position: Mapped[int]
+    phrase: Mapped[str] = mapped_column(sa.Text)
+    due_date: Mapped[date | None]
+    # The event the part waits for ("receiving the District Valuer's report"), if any.
+    awaits_event: Mapped[str | None] = mapped_column(sa.String(300))
+    event_date: Mapped[date | None]
+    # A chained part ("then within a further 4 weeks") runs from this earlier part.
+    follows_position: Mapped[int | None]
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="deadline_parts")

@@ -1,0 +1,113 @@
+"""People who sign in, their API tokens, and failed sign-in counts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, UtcDateTime, enum_type
+
+if TYPE_CHECKING:
+    from tracker.models.authority import Authority
+
+
+class Role(enum.StrEnum):
+    """What a person does: the role decides what they may see and change."""
+
+    CASEWORKER = "caseworker"
+    OFFICER = "officer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """How the role is written on pages."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CASEWORKER: "Ombudsman caseworker",
+    Role.OFFICER: "Council officer",
+    Role.MANAGER: "Ombudsman manager",
+    Role.ADMIN: "Administrator",
+}
+
+
+class User(Base):
+    """A person with an account. Council officers belong to exactly one authority."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'officer' AND authority_id IS NOT NULL)"
+            " OR (role <> 'officer' AND authority_id IS NULL)",
+            name="officer_has_authority",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
+    authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Changing this signs the person out everywhere (password change, deactivation).
+    session_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    authority: Mapped[Authority | None] = relationship()
+
+    # Flask-Login's user protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        """A loaded account is a signed-in account."""
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in."""
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Accounts are never anonymous."""
+        return False
+
+    def get_id(self) -> str:
+        """The value kept in the session cookie."""
+        return self.session_key
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"
+
+
+class ApiToken(Base):
+    """A bearer token for the API. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row for one e-mail address, known or not, to slow guessing."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime())

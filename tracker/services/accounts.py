@@ -1,0 +1,261 @@
+"""Accounts: creating people, checking passwords, slowing guessers down, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from tracker.models import ApiToken, Authority, Role, SignInFailure, User
+from tracker.services import audit
+from tracker.services.errors import SignInRefused, ValidationError
+
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "rt_"  # noqa: S105 - a label, not a secret
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USER_FIELDS = ("email", "name", "role", "authority_id", "active")
+
+# Argon2id with the library's RFC 9106 defaults; the test suite swaps in cheap parameters.
+_hasher = PasswordHasher()
+
+
+def use_fast_hashing() -> None:
+    """Cheap Argon2 parameters, for the test suite only."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether `password` is the one hashed in `password_hash`."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# Checked against when the e-mail is unknown, so both answers take the same time.
+_UNKNOWN_USER_HASH: str | None = None
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """How many failures are free, and how long to wait after that (doubling each time)."""
+
+    free_attempts: int = 5
+    first_wait: timedelta = timedelta(seconds=30)
+    longest_wait: timedelta = timedelta(minutes=15)
+
+    def wait_after(self, failures: int) -> timedelta:
+        """How long someone must wait after this many failures in a row."""
+        if failures < self.free_attempts:
+            return timedelta(0)
+        return min(self.first_wait * 2 ** (failures - self.free_attempts), self.longest_wait)
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively, without surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+def authenticate(
+    session: Session, email: str, password: str, *, now: datetime, policy: ThrottlePolicy
+) -> User:
+    """The active account with this e-mail and password, or SignInRefused.
+
+    Failures are counted per e-mail address whether or not an account exists, so the
+    answers never reveal which addresses have accounts.
+    """
+    global _UNKNOWN_USER_HASH
+    email = normalise_email(email)
+    failure = session.scalar(sa.select(SignInFailure).where(SignInFailure.email == email))
+    if failure is not None:
+        wait = failure.last_failed_at + policy.wait_after(failure.failures) - now
+        if wait > timedelta(0):
+            raise SignInRefused(
+                f"You have tried to sign in too many times. Wait {_describe(wait)} and try again."
+            )
+    user = session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        _UNKNOWN_USER_HASH = _UNKNOWN_USER_HASH or hash_password(secrets.token_hex(16))
+        password_matches(_UNKNOWN_USER_HASH, password)
+    if user is None or not password_matches(user.password_hash, password) or not user.active:
+        if failure is None:
+            failure = SignInFailure(email=email, failures=0)
+            session.add(failure)
+        failure.failures += 1
+        failure.last_failed_at = now
+        raise SignInRefused("Enter a correct e-mail address and password")
+    if failure is not None:
+        session.delete(failure)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_signed_in_at = now
+    return user
+
+
+def _describe(wait: timedelta) -> str:
+    seconds = math.ceil(wait.total_seconds())
+    if seconds < 60:
+        return f"{seconds} seconds"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@dataclass
+class UserInput:
+    """What is needed to create or change an account."""
+
+    email: str
+    name: str
+    role: Role | str
+    authority_code: str | None = None
+    password: str | None = None
+    active: bool = True
+
+
+def create_user(session: Session, data: UserInput, *, actor: User | None, now: datetime) -> User:
+    """Create an account, or raise ValidationError naming each problem."""
+    if not data.password:
+        raise ValidationError({"password": "Enter a password"})
+    role, authority, email = _checked_user_input(session, data, existing=None)
+    user = User(
+        email=email,
+        name=data.name.strip() or email,
+        role=role,
+        authority=authority,
+        password_hash=hash_password(data.password),
+        session_key=secrets.token_urlsafe(32),
+        active=data.active,
+        created_at=now,
+    )
+    session.add(user)
+    audit.record(
+        session,
+        action="user.created",
+        entity=user,
+        actor=actor,
+        now=now,
+        after=audit.snapshot(user, USER_FIELDS),
+    )
+    return user
+
+
+def update_user(
+    session: Session, user: User, data: UserInput, *, actor: User | None, now: datetime
+) -> User:
+    """Change an account's details; a new password or deactivation signs it out everywhere."""
+    role, authority, email = _checked_user_input(session, data, existing=user)
+    if actor is not None and actor.id == user.id and (role is not user.role or not data.active):
+        raise ValidationError({"role": "You cannot change your own role or deactivate yourself"})
+    before = audit.snapshot(user, USER_FIELDS)
+    user.email, user.name, user.role, user.authority = (
+        email,
+        data.name.strip() or email,
+        role,
+        authority,
+    )
+    user.active = data.active
+    if data.password:
+        user.password_hash = hash_password(data.password)
+    if data.password or not data.active:
+        user.session_key = secrets.token_urlsafe(32)
+    session.flush()
+    old, new = audit.changes(before, audit.snapshot(user, USER_FIELDS))
+    if data.password:
+        new["password"] = "changed"  # noqa: S105 - records that it changed, not the value
+    if new:
+        audit.record(
+            session, action="user.updated", entity=user, actor=actor, now=now, before=old, after=new
+        )
+    return user
+
+
+def _checked_user_input(
+    session: Session, data: UserInput, *, existing: User | None
+) -> tuple[Role, Authority | None, str]:
+    problems: dict[str, str] = {}
+    email = normalise_email(data.email)
+    if not _EMAIL.match(email):
+        problems["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+    else:
+        clash = session.scalar(sa.select(User.id).where(User.email == email))
+        if clash is not None and (existing is None or clash != existing.id):
+            problems["email"] = "An account with this e-mail address already exists"
+    if len(data.name) > 200:
+        problems["name"] = "Name must be 200 characters or fewer"
+    try:
+        role = Role(data.role)
+    except ValueError:
+        role = None
+        problems["role"] = "Choose a role: " + ", ".join(r.value for r in Role)
+    authority = None
+    if data.authority_code:
+        authority = session.scalar(
+            sa.select(Authority).where(Authority.code == data.authority_code.strip().upper())
+        )
+        if authority is None:
+            problems["authority"] = f"There is no authority with the code {data.authority_code}"
+    if role is Role.OFFICER and authority is None and "authority" not in problems:
+        problems["authority"] = "Choose the council this officer works for"
+    if role is not None and role is not Role.OFFICER and data.authority_code:
+        problems["authority"] = "Only council officers belong to an authority"
+    if data.password is not None and data.password and len(data.password) < MIN_PASSWORD_LENGTH:
+        problems["password"] = f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if problems:
+        raise ValidationError(problems)
+    assert role is not None
+    return role, authority, email
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The account with this e-mail address, if any."""
+    return session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def issue_token(session: Session, user: User, *, actor: User | None, now: datetime) -> str:
+    """Make a new API token for `user`; only its hash is kept, so it is shown once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken(user=user, token_hash=_token_hash(token), created_at=now)
+    session.add(api_token)
+    audit.record(
+        session,
+        action="api_token.issued",
+        entity=api_token,
+        actor=actor,
+        now=now,
+        after={"user": user.email},
+    )
+    return token
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+    """The active account a bearer token belongs to, or None."""
+    api_token = session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if api_token is None or not api_token.user.active:
+        return None
+    # Record use at most hourly: a read should not write on every request.
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
+        api_token.last_used_at = now
+    return api_token.user
+
+
+def _token_hash(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough (unlike passwords).
+    return hashlib.sha256(token.encode()).hexdigest()

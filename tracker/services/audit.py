@@ -1,0 +1,83 @@
+"""The audit trail: every change is an event with who, when, before and after."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.models import AuditEvent, Base, Case, Recommendation, User
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    entity: Base,
+    actor: User | None,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Append one event about `entity`; flushes so the entity has its id.
+
+    Events about a case or a recommendation are filed under them, for their timelines.
+    """
+    if getattr(entity, "id", None) is None:
+        session.flush()
+    case_id = recommendation_id = None
+    if isinstance(entity, Case):
+        case_id = entity.id
+    elif isinstance(entity, Recommendation):
+        case_id, recommendation_id = entity.case_id, entity.id
+    event = AuditEvent(
+        occurred_at=now,
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        entity_type=entity.__class__.__name__.lower(),
+        entity_id=entity.id,  # type: ignore[attr-defined]
+        case_id=case_id,
+        recommendation_id=recommendation_id,
+        before=before,
+        after=after,
+        note=note,
+    )
+    session.add(event)
+    return event
+
+
+def snapshot(entity: Base, fields: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of `entity` as JSON-ready values."""
+    return {name: _jsonable(getattr(entity, name)) for name in fields}
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, before and after."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _refuse_rewriting_history(session: Session, _context: Any, _instances: Any) -> None:
+    """The audit trail is append-only; the database refuses too, this says so sooner."""
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, AuditEvent) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise ValueError("audit events are never changed or deleted")

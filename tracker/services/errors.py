@@ -1,0 +1,29 @@
+"""Errors the services raise; pages and the API turn them into messages and status codes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class DomainError(Exception):
+    """Something the rules do not allow; `message` is fit to show to the person acting."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(DomainError):
+    """Input that breaks the rules, with a message per field (`recommendations.0.text`)."""
+
+    def __init__(self, fields: Mapping[str, str], message: str = "The input is not valid") -> None:
+        super().__init__(message)
+        self.fields = dict(fields)
+
+
+class ConflictError(DomainError):
+    """The record changed since the person looked at it."""
+
+
+class SignInRefused(DomainError):
+    """Wrong e-mail or password, or too many attempts."""

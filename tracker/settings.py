@@ -1,0 +1,45 @@
+"""Settings that are worked out at start-up rather than read as they stand."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+
+WORKING_DAYS_CALENDARS = ("england-and-wales", "scotland", "northern-ireland")
+
+
+def complete(app: Flask) -> None:
+    """Fill in what the environment left out, from the instance folder, and check the rest."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'tracker.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    if not app.config.get("EVIDENCE_DIR"):
+        app.config["EVIDENCE_DIR"] = str(instance / "evidence")
+    calendar = app.config["WORKING_DAYS_CALENDAR"]
+    if calendar not in WORKING_DAYS_CALENDARS:
+        raise RuntimeError(
+            f"WORKING_DAYS_CALENDAR is {calendar!r}; use one of {', '.join(WORKING_DAYS_CALENDARS)}"
+        )
+
+
+def _instance_secret(path: Path) -> str:
+    """A secret key made once per installation and kept, unreadable to others, on disk."""
+    if not path.exists():
+        # Write aside, then link into place: two processes starting together agree on one key.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Accounts, managed by admins."""

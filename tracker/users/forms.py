@@ -1,0 +1,45 @@
+"""The form that adds or changes an account."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired
+
+from tracker.forms import enum_options
+from tracker.models import Role
+from tracker.services.accounts import MIN_PASSWORD_LENGTH
+
+
+class UserForm(FlaskForm):
+    """An account's details; officers also need their council."""
+
+    name = StringField(
+        "Full name", widget=GovTextInput(), validators=[InputRequired("Enter the person's name")]
+    )
+    email = StringField(
+        "E-mail address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter an e-mail address")],
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=enum_options(Role),
+        validators=[InputRequired("Choose a role")],
+    )
+    authority = SelectField("Council (officers only)", widget=GovSelect())
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. "
+        "Three random words make a good one.",
+    )
+    active = BooleanField("This person can sign in", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -1,0 +1,96 @@
+"""Account pages, for admins only."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import joinedload
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.extensions import db
+from tracker.forms import apply_errors, options
+from tracker.models import Authority, User
+from tracker.pagination import page_number, paginate
+from tracker.services import accounts
+from tracker.services.errors import ValidationError
+from tracker.users.forms import UserForm
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.route("/")
+@access.requires(Permission.MANAGE_USERS)
+def index() -> ResponseReturnValue:
+    """Every account, by name."""
+    statement = sa.select(User).options(joinedload(User.authority)).order_by(User.name)
+    page = paginate(
+        db.session,
+        statement,
+        page_number(request.args.get("page")),
+        current_app.config["PER_PAGE"] * 2,
+    )
+    return render_template("users/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.requires(Permission.MANAGE_USERS)
+def new() -> ResponseReturnValue:
+    """Create an account."""
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session, _input(form), actor=access.acting_user(), now=clock.now()
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            flash(f"An account for {user.email} was created.", "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@access.requires(Permission.MANAGE_USERS)
+def edit(user_id: int) -> ResponseReturnValue:
+    """Change an account; a new password or deactivation signs the person out everywhere."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = _form(obj=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.authority.data = user.authority.code if user.authority else ""
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                db.session, user, _input(form), actor=access.acting_user(), now=clock.now()
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            flash(f"The account for {user.email} was updated.", "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=user)
+
+
+def _form(obj: User | None = None) -> UserForm:
+    form = UserForm(obj=obj)
+    codes = db.session.execute(sa.select(Authority.code, Authority.name).order_by(Authority.name))
+    form.authority.choices = options(((c, n) for c, n in codes), blank="Not a council officer")
+    return form
+
+
+def _input(form: UserForm) -> accounts.UserInput:
+    return accounts.UserInput(
+        email=form.email.data or "",
+        name=form.name.data or "",
+        role=form.role.data or "",
+        authority_code=form.authority.data or None,
+        password=form.password.data or None,
+        active=bool(form.active.data),
+    )

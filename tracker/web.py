@@ -1,0 +1,100 @@
+"""What every page shares: templates, formatting, the signed-in user and security headers."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from flask import Flask, g, request
+from flask.wrappers import Response
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from tracker import access, clock
+from tracker.extensions import db, login_manager
+from tracker.forms import error_summary
+from tracker.models import User
+
+SERVICE_NAME = "Remedy Tracker"
+
+
+def init_app(app: Flask) -> None:
+    """Wire templates, sign-in loading and response headers into the application."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder or "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["long_datetime"] = long_datetime
+    app.jinja_env.globals["service_name"] = SERVICE_NAME
+    app.jinja_env.globals["error_summary"] = error_summary
+    app.jinja_env.globals["can"] = access.can
+    app.jinja_env.globals["Permission"] = access.Permission
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+    app.before_request(_make_nonce)
+    app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", "")})
+    app.after_request(_security_headers)
+
+
+def load_user(session_key: str) -> User | None:
+    """Find the signed-in person from the key in their session cookie."""
+    user = db.session.scalar(db.select(User).where(User.session_key == session_key))
+    return user if user is not None and user.active else None
+
+
+def long_date(value: date | None) -> str:
+    """`28 February 2025`, as GOV.UK writes dates."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def short_date(value: date | None) -> str:
+    """`28 Feb 2025`, for tables."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def long_datetime(value: datetime | None) -> str:
+    """`23 November 2026 at 3:45pm`, in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(clock.LOCAL_TIME)
+    hour = local.hour % 12 or 12
+    return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _make_nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _security_headers(response: Response) -> Response:
+    nonce = g.get("csp_nonce", "")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.path.startswith("/api/") or response.mimetype == "text/html":
+        # Pages show casework: never keep them in shared or back-button caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
