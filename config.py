@@ -34,6 +34,8 @@ class Config:
     SMTP_URL = os.environ.get("SMTP_URL")
     WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "england-and-wales")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Behind a reverse proxy that terminates TLS: trust its X-Forwarded-For and -Proto.
+    BEHIND_PROXY = _flag("BEHIND_PROXY", False)
 
     SESSION_COOKIE_NAME = "remedy_tracker_session"
     SESSION_COOKIE_HTTPONLY = True

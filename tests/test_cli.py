@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from tracker.extensions import db
@@ -138,7 +140,7 @@ def test_demo_loads_the_published_leicestershire_year_and_prints_how_to_sign_in(
             .join(Case.authority)
             .where(
                 sa.text("authorities.code = 'LEICS'"),
-                Case.decision_date.between("2024-04-01", "2025-03-31"),
+                Case.decision_date.between(date(2024, 4, 1), date(2025, 3, 31)),
             )
             .subquery()
         )
@@ -155,7 +157,7 @@ def test_demo_loads_the_published_leicestershire_year_and_prints_how_to_sign_in(
             .join(Case.authority)
             .where(
                 sa.text("authorities.code = 'LEICS'"),
-                Case.compliance_date.between("2024-04-01", "2025-03-31"),
+                Case.compliance_date.between(date(2024, 4, 1), date(2025, 3, 31)),
             )
             .group_by(Case.compliance_outcome)
         ).all()

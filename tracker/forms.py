@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
@@ -14,6 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
+
+from tracker.extensions import db
+from tracker.services.errors import ValidationError
 
 
 def options(pairs: Iterable[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:
@@ -143,8 +146,8 @@ def _all_fields(form: Any) -> list[Field]:
 def apply_errors(form: FlaskForm, fields: Mapping[str, str]) -> None:
     """Show a service's field errors on the form fields they name (`recommendations-0-text`).
 
-    An error about a whole list goes on its first entry's first field; one about nothing
-    on the form goes above the form.
+    A field keeps the first message it was given. An error about a whole list goes on its
+    first entry's first field; one about nothing on the form goes above the form.
     """
     by_name = {field.name: field for field in _all_fields(form)}
     lists = {field.name: field for field in form if hasattr(field, "entries")}
@@ -155,8 +158,39 @@ def apply_errors(form: FlaskForm, fields: Mapping[str, str]) -> None:
             field = by_name.get(name)
         if field is None:
             form.form_errors.append(message)
-        else:
-            field.errors = [*field.errors, message]
+        elif not field.errors:  # the form's own message about a field comes first
+            field.errors = [message]
     for field_list in lists.values():  # field lists copy their entries' errors when validated
         entry_errors = [entry.errors for entry in field_list.entries]
         field_list.errors = entry_errors if any(entry_errors) else []
+
+
+T = TypeVar("T")
+
+
+def save_form(
+    form: FlaskForm,
+    *,
+    check: Callable[[], object],
+    save: Callable[[], T],
+    field_names: Callable[[dict[str, str]], dict[str, str]] = dict,
+) -> T | None:
+    """Validate a submitted form, then `save()` and return what it returns.
+
+    When something is wrong, every problem shows at once: what the form itself found
+    (a date that is not a date) and what the service's rules find in the rest (`check()`
+    raises ValidationError and saves nothing). `field_names` turns the service's field
+    names into the form's. Returns None when nothing was saved.
+    """
+    if not form.validate():
+        try:
+            check()
+        except ValidationError as error:
+            apply_errors(form, field_names(error.fields))
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        db.session.rollback()
+        apply_errors(form, field_names(error.fields))
+        return None

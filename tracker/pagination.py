@@ -27,9 +27,7 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
 
-def paginate(
-    session: Session, statement: sa.Select[Any], page: int, per_page: int, *, scalars: bool = True
-) -> Page[Any]:
+def paginate(session: Session, statement: sa.Select[Any], page: int, per_page: int) -> Page[Any]:
     """Run `statement` for one page, counting the whole result once."""
     total = (
         session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
@@ -38,8 +36,7 @@ def paginate(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     limited = statement.limit(per_page).offset((page - 1) * per_page)
-    result = session.execute(limited)
-    items = list(result.scalars().unique() if scalars else result.unique())
+    items = list(session.scalars(limited).unique())
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 

@@ -219,7 +219,9 @@ def upgrade():
         batch_op.create_index(
             "ix_cases_authority_id_decision_date", ["authority_id", "decision_date"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_cases_decision_date"), ["decision_date"], unique=False)
+        batch_op.create_index(
+            "ix_cases_decision_date_reference", ["decision_date", "reference"], unique=False
+        )
 
     op.create_table(
         "recommendations",
@@ -584,7 +586,7 @@ def downgrade():
 
     op.drop_table("recommendations")
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_cases_decision_date"))
+        batch_op.drop_index("ix_cases_decision_date_reference")
         batch_op.drop_index("ix_cases_authority_id_decision_date")
         batch_op.drop_index("ix_cases_authority_id_compliance_date")
 

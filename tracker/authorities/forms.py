@@ -25,6 +25,7 @@ class AuthorityForm(FlaskForm):
         "Type of authority",
         widget=GovRadioInput(),
         choices=enum_options(AuthorityType),
+        validate_choice=False,  # the service checks the value, with its own message
         validators=[InputRequired("Choose the type of authority")],
     )
     population = WholeNumberField(

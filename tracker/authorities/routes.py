@@ -10,11 +10,15 @@ from tracker import access, clock
 from tracker.access import Permission
 from tracker.authorities.forms import AuthorityForm
 from tracker.extensions import db
-from tracker.forms import apply_errors
+from tracker.forms import save_form
 from tracker.models import Authority
 from tracker.pagination import page_number, paginate
-from tracker.services.authorities import AuthorityInput, create_authority, update_authority
-from tracker.services.errors import ValidationError
+from tracker.services.authorities import (
+    AuthorityInput,
+    check_authority,
+    create_authority,
+    update_authority,
+)
 
 bp = Blueprint("authorities", __name__, url_prefix="/authorities")
 
@@ -38,15 +42,16 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """Add a council."""
     form = AuthorityForm()
-    if form.validate_on_submit():
-        try:
-            authority = create_authority(
-                db.session, _input(form), actor=access.acting_user(), now=clock.now()
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
-        else:
+    if form.is_submitted():
+        data = _input(form)
+        authority = save_form(
+            form,
+            check=lambda: check_authority(db.session, data),
+            save=lambda: create_authority(
+                db.session, data, actor=access.acting_user(), now=clock.now()
+            ),
+        )
+        if authority is not None:
             db.session.commit()
             flash(f"{authority.name} was added.", "success")
             return redirect(url_for("authorities.index"))
@@ -63,13 +68,14 @@ def edit(code: str) -> ResponseReturnValue:
     form = AuthorityForm(obj=authority)
     if request.method == "GET":
         form.type.data = authority.type.value
-    if form.validate_on_submit():
-        try:
-            update_authority(db.session, authority, _input(form), actor=user, now=clock.now())
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
-        else:
+    if form.is_submitted():
+        data = _input(form)
+        saved = save_form(
+            form,
+            check=lambda: check_authority(db.session, data, existing=authority),
+            save=lambda: update_authority(db.session, authority, data, actor=user, now=clock.now()),
+        )
+        if saved is not None:
             db.session.commit()
             flash(f"{authority.name} was updated.", "success")
             return redirect(url_for("authorities.index"))

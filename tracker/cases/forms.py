@@ -39,6 +39,7 @@ class RecommendationEntryForm(Form):
         "Kind of remedy",
         widget=GovRadioInput(),
         choices=enum_options(RecommendationKind),
+        validate_choice=False,  # the service checks the value, with its own message
         validators=[Optional()],
     )
     amount = MoneyField("Amount to pay, in pounds", description="Only for a payment, like 300.00")
@@ -54,7 +55,10 @@ class CaseDetailsForm(FlaskForm):
         validators=[InputRequired("Enter the case reference")],
     )
     authority = SelectField(
-        "Authority", widget=GovSelect(), validators=[InputRequired("Choose the authority")]
+        "Authority",
+        widget=GovSelect(),
+        validators=[InputRequired("Choose the authority")],
+        validate_choice=False,  # the service checks the code, with its own message
     )
     category = StringField(
         "Category",
@@ -72,6 +76,7 @@ class CaseDetailsForm(FlaskForm):
         "Outcome",
         widget=GovRadioInput(),
         choices=enum_options(Outcome),
+        validate_choice=False,  # the service checks the value, with its own message
         validators=[InputRequired("Choose the outcome")],
     )
     satisfactory_remedy = BooleanField(

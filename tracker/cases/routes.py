@@ -11,7 +11,7 @@ from tracker import access, clock
 from tracker.access import Permission
 from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
 from tracker.extensions import db
-from tracker.forms import apply_errors
+from tracker.forms import save_form
 from tracker.models import AuditEvent, Authority, Outcome, User
 from tracker.pagination import page_number, paginate
 from tracker.services import case_search, cases
@@ -43,11 +43,11 @@ def index() -> ResponseReturnValue:
         statement,
         page_number(request.args.get("page")),
         current_app.config["PER_PAGE"],
-        scalars=False,
     )
     return render_template(
         "cases/index.html",
         page=page,
+        recommendation_counts=case_search.recommendation_counts(db.session, page.items),
         filters=filters,
         problems=problems,
         problem_list=[
@@ -70,19 +70,17 @@ def new() -> ResponseReturnValue:
     action = request.form.get("action", "save")
     if request.method == "POST" and action != "save":
         _change_entries(form, action)
-    elif request.method == "POST" and form.validate():
-        try:
-            case = cases.create_case(
-                db.session,
-                _case_input(form, with_recommendations=True),
-                actor=user,
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, _form_field_names(form, error.fields))
-        else:
+    elif request.method == "POST":
+        data, today = _case_input(form, with_recommendations=True), clock.today()
+        case = save_form(
+            form,
+            check=lambda: cases.check_case(db.session, data, today),
+            save=lambda: cases.create_case(
+                db.session, data, actor=user, now=clock.now(), today=today
+            ),
+            field_names=lambda fields: _form_field_names(form, fields),
+        )
+        if case is not None:
             db.session.commit()
             flash(f"Case {case.reference} was added.", "success")
             return redirect(url_for("cases.show", reference=case.slug))
@@ -117,29 +115,37 @@ def edit(reference: str) -> ResponseReturnValue:
         form.authority.data = case.authority.code
         form.outcome.data = case.outcome.value
         form.version.data = str(case.version)
-    elif form.validate():
+    else:
+        data, today = _case_input(form, with_recommendations=False), clock.today()
         try:
-            cases.update_case(
-                db.session,
-                case,
-                _case_input(form, with_recommendations=False),
-                expected_version=int(form.version.data or 0),
-                actor=user,
-                now=clock.now(),
-                today=clock.today(),
+            saved = save_form(
+                form,
+                check=lambda: cases.check_case(db.session, data, today, existing=case),
+                save=lambda: cases.update_case(
+                    db.session,
+                    case,
+                    data,
+                    expected_version=_version(form.version.data),
+                    actor=user,
+                    now=clock.now(),
+                    today=today,
+                ),
             )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
         except ConflictError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
             form.version.data = str(case.version)
         else:
-            db.session.commit()
-            flash(f"Case {case.reference} was updated.", "success")
-            return redirect(url_for("cases.show", reference=case.slug))
+            if saved is not None:
+                db.session.commit()
+                flash(f"Case {case.reference} was updated.", "success")
+                return redirect(url_for("cases.show", reference=case.slug))
     return render_template("cases/edit.html", form=form, case=case)
+
+
+def _version(value: str | None) -> int:
+    """The version the form was filled in against; a tampered one simply conflicts."""
+    return int(value) if value and value.isdigit() else -1
 
 
 def _authority_choices(user: User) -> list[tuple[str, str]]:

@@ -93,6 +93,8 @@ class Case(Base):
             name="compliance_outcome_has_date",
         ),
         sa.Index("ix_cases_authority_id_decision_date", "authority_id", "decision_date"),
+        # The case list's order: newest decision first, then by reference.
+        sa.Index("ix_cases_decision_date_reference", "decision_date", "reference"),
         sa.Index("ix_cases_authority_id_compliance_date", "authority_id", "compliance_date"),
     )
 
@@ -101,7 +103,7 @@ class Case(Base):
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"))
     category: Mapped[str] = mapped_column(sa.String(100))
     subcategory: Mapped[str] = mapped_column(sa.String(100), default="")
-    decision_date: Mapped[date] = mapped_column(index=True)
+    decision_date: Mapped[date]
     outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome, "case_outcome"))
     satisfactory_remedy: Mapped[bool] = mapped_column(default=False)
     public_report: Mapped[bool] = mapped_column(default=False)

@@ -32,7 +32,7 @@ def create_authority(
     session: Session, data: AuthorityInput, *, actor: User | None, now: datetime
 ) -> Authority:
     """Add a council, or raise ValidationError naming each problem."""
-    code, name, kind = _checked(session, data, existing=None)
+    code, name, kind = check_authority(session, data)
     authority = Authority(
         code=code, name=name, type=kind, population=data.population, created_at=now, updated_at=now
     )
@@ -57,7 +57,7 @@ def update_authority(
     now: datetime,
 ) -> Authority:
     """Change a council's details, recording what changed."""
-    code, name, kind = _checked(session, data, existing=authority)
+    code, name, kind = check_authority(session, data, existing=authority)
     before = audit.snapshot(authority, AUTHORITY_FIELDS)
     authority.code, authority.name, authority.type = code, name, kind
     authority.population = data.population  # type: ignore[assignment]  # checked above
@@ -81,9 +81,13 @@ def find_authority(session: Session, code: str) -> Authority | None:
     return session.scalar(sa.select(Authority).where(Authority.code == code.strip().upper()))
 
 
-def _checked(
-    session: Session, data: AuthorityInput, *, existing: Authority | None
+def check_authority(
+    session: Session, data: AuthorityInput, *, existing: Authority | None = None
 ) -> tuple[str, str, AuthorityType]:
+    """Apply the rules to a new authority or changes to `existing`; saves nothing.
+
+    Returns the normalised code, name and type, or raises ValidationError.
+    """
     problems: dict[str, str] = {}
     code = (data.code or "").strip().upper()
     name = " ".join((data.name or "").split())

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Authority, Case, Outcome, Recommendation
 from tracker.services.errors import ValidationError
@@ -34,19 +34,16 @@ def reference_prefix(text: str) -> str:
     return " ".join(group for group in groups if group)
 
 
-def case_search(scope: sa.ColumnElement[bool], filters: CaseFilters) -> sa.Select[tuple[Case, int]]:
-    """Cases within `scope` matching `filters`, newest decision first, with their
-    recommendation counts. Raises ValidationError for filters that make no sense."""
+def case_search(scope: sa.ColumnElement[bool], filters: CaseFilters) -> sa.Select[tuple[Case]]:
+    """Cases within `scope` matching `filters`, newest decision first.
+
+    Raises ValidationError for filters that make no sense. Authorities are loaded for the
+    page's rows only, after LIMIT/OFFSET, so deep pages stay cheap.
+    """
     problems: dict[str, str] = {}
-    recommendation_count = (
-        sa.select(sa.func.count(Recommendation.id))
-        .where(Recommendation.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
-    )
     statement = (
-        sa.select(Case, recommendation_count)
-        .options(joinedload(Case.authority))
+        sa.select(Case)
+        .options(selectinload(Case.authority))
         .where(scope)
         .order_by(Case.decision_date.desc(), Case.reference.desc())
     )
@@ -56,7 +53,9 @@ def case_search(scope: sa.ColumnElement[bool], filters: CaseFilters) -> sa.Selec
         except ValueError as error:
             problems["reference"] = str(error)
         else:
-            statement = statement.where(Case.reference.startswith(prefix, autoescape=True))
+            # A range rather than LIKE, so the unique index on reference serves it everywhere.
+            after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            statement = statement.where(Case.reference >= prefix, Case.reference < after)
     if filters.authority:
         statement = statement.where(
             Case.authority_id.in_(
@@ -78,6 +77,16 @@ def case_search(scope: sa.ColumnElement[bool], filters: CaseFilters) -> sa.Selec
     if problems:
         raise ValidationError(problems)
     return statement
+
+
+def recommendation_counts(session: Session, cases: list[Case]) -> dict[int, int]:
+    """How many recommendations each of these cases has, in one query."""
+    rows = session.execute(
+        sa.select(Recommendation.case_id, sa.func.count())
+        .where(Recommendation.case_id.in_([case.id for case in cases]))
+        .group_by(Recommendation.case_id)
+    )
+    return {case.id: 0 for case in cases} | dict(rows.all())
 
 
 def years_with_cases(session: Session, scope: sa.ColumnElement[bool]) -> list[FinancialYear]:

@@ -96,7 +96,7 @@ def create_case(
     session: Session, data: CaseInput, *, actor: User | None, now: datetime, today: date
 ) -> Case:
     """Record a case and its recommendations, or raise ValidationError naming each problem."""
-    checked = _check(session, data, today, existing=None)
+    checked = check_case(session, data, today)
     case = Case(
         created_by_id=actor.id if actor else None,
         created_at=now,
@@ -156,16 +156,7 @@ def update_case(
     """
     if case.version != expected_version:
         raise ConflictError(CONFLICT_MESSAGE)
-    # Compliance and recommendations are not edited here: check the details as they stand.
-    data = replace(
-        data,
-        compliance_outcome=case.compliance_outcome,
-        compliance_date=case.compliance_date,
-        recommendations=[],
-    )
-    checked = _check(session, data, today, existing=case)
-    if case.recommendations and checked.outcome is not Outcome.UPHELD:
-        raise ValidationError({"outcome": "A case with recommendations must stay upheld"})
+    checked = check_case(session, data, today, existing=case)
     before = audit.snapshot(case, CASE_FIELDS)
     _apply_details(case, data, checked, now)
     old, new = audit.changes(before, audit.snapshot(case, CASE_FIELDS))
@@ -181,7 +172,7 @@ def update_case(
 
 
 def _apply_details(case: Case, data: CaseInput, checked: _Checked, now: datetime) -> None:
-    assert data.decision_date is not None  # _check refuses a missing date
+    assert data.decision_date is not None  # check_case refuses a missing date
     case.reference = checked.reference
     case.authority = checked.authority
     case.category = " ".join(data.category.split())
@@ -201,14 +192,30 @@ def _migrated_status(compliance: ComplianceOutcome | None) -> RecommendationStat
     return RecommendationStatus.ACCEPTED
 
 
-def _check(session: Session, data: CaseInput, today: date, *, existing: Case | None) -> _Checked:
+def check_case(
+    session: Session, data: CaseInput, today: date, *, existing: Case | None = None
+) -> _Checked:
+    """Apply every rule to a new case, or to corrections of `existing`; saves nothing.
+
+    Raises ValidationError naming each problem. Corrections leave the compliance outcome
+    and the recommendations as they stand, so those are checked as they are.
+    """
     problems: dict[str, str] = {}
+    if existing is not None:
+        data = replace(
+            data,
+            compliance_outcome=existing.compliance_outcome,
+            compliance_date=existing.compliance_date,
+            recommendations=[],
+        )
     reference = _reference(session, data.reference, problems, existing)
     authority = _authority(session, data.authority, problems)
     outcome = _choice(Outcome, data.outcome, "outcome", "Choose the outcome", problems)
     _check_decision(data, outcome, today, problems)
     compliance = _check_compliance(data, outcome, today, problems)
     recommendations = _recommendations(data.recommendations, outcome, problems)
+    if existing is not None and existing.recommendations and outcome not in (None, Outcome.UPHELD):
+        problems["outcome"] = "A case with recommendations must stay upheld"
     if problems:
         raise ValidationError(problems)
     assert reference is not None and authority is not None and outcome is not None

@@ -32,9 +32,14 @@ class UserForm(FlaskForm):
         "Role",
         widget=GovRadioInput(),
         choices=enum_options(Role),
+        validate_choice=False,  # the service checks the value, with its own message
         validators=[InputRequired("Choose a role")],
     )
-    authority = SelectField("Council (officers only)", widget=GovSelect())
+    authority = SelectField(
+        "Council (officers only)",
+        widget=GovSelect(),
+        validate_choice=False,  # the service checks the code, with its own message
+    )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),

@@ -10,11 +10,10 @@ from sqlalchemy.orm import joinedload
 from tracker import access, clock
 from tracker.access import Permission
 from tracker.extensions import db
-from tracker.forms import apply_errors, options
+from tracker.forms import options, save_form
 from tracker.models import Authority, User
 from tracker.pagination import page_number, paginate
 from tracker.services import accounts
-from tracker.services.errors import ValidationError
 from tracker.users.forms import UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -39,15 +38,16 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """Create an account."""
     form = _form()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                db.session, _input(form), actor=access.acting_user(), now=clock.now()
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
-        else:
+    if form.is_submitted():
+        data = _input(form)
+        user = save_form(
+            form,
+            check=lambda: accounts.check_user(db.session, data),
+            save=lambda: accounts.create_user(
+                db.session, data, actor=access.acting_user(), now=clock.now()
+            ),
+        )
+        if user is not None:
             db.session.commit()
             flash(f"An account for {user.email} was created.", "success")
             return redirect(url_for("users.index"))
@@ -63,15 +63,14 @@ def edit(user_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.role.data = user.role.value
         form.authority.data = user.authority.code if user.authority else ""
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                db.session, user, _input(form), actor=access.acting_user(), now=clock.now()
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
-        else:
+    if form.is_submitted():
+        data, actor = _input(form), access.acting_user()
+        saved = save_form(
+            form,
+            check=lambda: accounts.check_user(db.session, data, existing=user, actor=actor),
+            save=lambda: accounts.update_user(db.session, user, data, actor=actor, now=clock.now()),
+        )
+        if saved is not None:
             db.session.commit()
             flash(f"The account for {user.email} was updated.", "success")
             return redirect(url_for("users.index"))
