@@ -77,6 +77,15 @@ class Builders:
             db.session.commit()
         return email
 
+    def deactivate(self, email: str) -> None:
+        """Deactivate the account, as an admin would."""
+        with self.app.app_context():
+            user = accounts.find_user(db.session, email)
+            assert user is not None
+            data = accounts.UserInput(email=email, name=user.name, role=user.role, active=False)
+            accounts.update_user(db.session, user, data, actor=None, now=clock.now())
+            db.session.commit()
+
     def token(self, email: str) -> str:
         """A new API token for the account."""
         with self.app.app_context():

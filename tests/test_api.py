@@ -73,19 +73,7 @@ def test_a_token_stops_working_when_its_account_is_deactivated(app, client, buil
     email = build.user("caseworker")
     token = build.token(email)
     assert client.get("/api/v1/recommendations", headers=bearer(token)).status_code == 200
-    with app.app_context():
-        from tracker import clock
-        from tracker.services import accounts
-
-        user = accounts.find_user(db.session, email)
-        accounts.update_user(
-            db.session,
-            user,
-            accounts.UserInput(email=email, name=user.name, role="caseworker", active=False),
-            actor=None,
-            now=clock.now(),
-        )
-        db.session.commit()
+    build.deactivate(email)
     assert_error(client.get("/api/v1/recommendations", headers=bearer(token)), 401)
 
 

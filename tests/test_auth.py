@@ -135,17 +135,5 @@ def test_deactivating_an_account_signs_it_out_everywhere(app, client, build) -> 
     email = build.user("caseworker")
     sign_in(client, email)
     assert client.get("/cases/").status_code == 200
-    with app.app_context():
-        from tracker import clock
-        from tracker.services import accounts
-
-        user = accounts.find_user(db.session, email)
-        accounts.update_user(
-            db.session,
-            user,
-            accounts.UserInput(email=email, name=user.name, role="caseworker", active=False),
-            actor=None,
-            now=clock.now(),
-        )
-        db.session.commit()
+    build.deactivate(email)
     assert client.get("/cases/").status_code == 302

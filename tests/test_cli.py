@@ -10,23 +10,18 @@ from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Case, Outcome, User
 
 
+def create(runner, *args: str, password: str = "a long enough password"):
+    """Run `flask users create …` with a password."""
+    return runner.invoke(args=["users", "create", *args, "--password", password])
+
+
 def _users(app) -> list[tuple[str, str]]:
     with app.app_context():
         return [(u.email, u.role.value) for u in db.session.scalars(sa.select(User))]
 
 
 def test_users_create_makes_an_account_that_can_sign_in(app, runner, client) -> None:
-    result = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "Case@Example.org",
-            "--role",
-            "caseworker",
-            "--password",
-            "a long enough password",
-        ]
-    )
+    result = create(runner, "Case@Example.org", "--role", "caseworker")
     assert result.exit_code == 0, result.output
     assert _users(app) == [("case@example.org", "caseworker")]
     from tests.helpers import sign_in
@@ -35,48 +30,14 @@ def test_users_create_makes_an_account_that_can_sign_in(app, runner, client) -> 
 
 
 def test_an_officer_needs_a_known_authority(app, runner, build) -> None:
-    no_authority = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "o@example.org",
-            "--role",
-            "officer",
-            "--password",
-            "a long enough password",
-        ]
-    )
+    no_authority = create(runner, "o@example.org", "--role", "officer")
     assert no_authority.exit_code != 0
     assert "Choose the council this officer works for" in no_authority.output
-    unknown = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "o@example.org",
-            "--role",
-            "officer",
-            "--authority",
-            "NOPE",
-            "--password",
-            "a long enough password",
-        ]
-    )
+    unknown = create(runner, "o@example.org", "--role", "officer", "--authority", "NOPE")
     assert unknown.exit_code != 0 and "no authority with the code NOPE" in unknown.output
     assert _users(app) == []
     build.authority("LEICS")
-    ok = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "o@example.org",
-            "--role",
-            "officer",
-            "--authority",
-            "leics",
-            "--password",
-            "a long enough password",
-        ]
-    )
+    ok = create(runner, "o@example.org", "--role", "officer", "--authority", "leics")
     assert ok.exit_code == 0, ok.output
 
 
@@ -88,16 +49,11 @@ def test_users_create_refuses_bad_input_and_changes_nothing(app, runner, build) 
         (["m@example.org", "--role", "manager", "--authority", "LEICS"], "Only council officers"),
     ]
     for args, message in cases:
-        result = runner.invoke(args=["users", "create", *args, "--password", "long enough pw!"])
+        result = create(runner, *args)
         assert result.exit_code != 0 and message in result.output, args
-    short = runner.invoke(
-        args=["users", "create", "m@example.org", "--role", "manager", "--password", "short"]
-    )
+    short = create(runner, "m@example.org", "--role", "manager", password="short")
     assert short.exit_code != 0 and "at least 12 characters" in short.output
-    bad_role = runner.invoke(
-        args=["users", "create", "m@example.org", "--role", "boss", "--password", "long enough pw!"]
-    )
-    assert bad_role.exit_code != 0
+    assert create(runner, "m@example.org", "--role", "boss").exit_code != 0
     assert _users(app) == [("taken@example.org", "caseworker")]
 
 

@@ -1,6 +1,6 @@
 """The data model, one module per aggregate; importing this package registers them all."""
 
-from tracker.models.authority import AUTHORITY_TYPE_LABELS, Authority, AuthorityType
+from tracker.models.authority import Authority, AuthorityType
 from tracker.models.base import Base
 from tracker.models.case import (
     Case,
@@ -28,7 +28,6 @@ from tracker.models.recommendation import (
 from tracker.models.user import ApiToken, Role, SignInFailure, User
 
 __all__ = [
-    "AUTHORITY_TYPE_LABELS",
     "AnnualLetter",
     "ApiToken",
     "AuditEvent",

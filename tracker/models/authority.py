@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.models.base import Base, UtcDateTime, enum_type
+from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type
 
 
-class AuthorityType(enum.StrEnum):
+class AuthorityType(LabelledEnum):
     """The kinds of council the Ombudsman compares with one another."""
 
-    COUNTY = "county"
-    DISTRICT = "district"
-    METROPOLITAN = "metropolitan"
-    UNITARY = "unitary"
-    LONDON_BOROUGH = "london_borough"
-
-    @property
-    def label(self) -> str:
-        """The name the Ombudsman publishes for this type."""
-        return AUTHORITY_TYPE_LABELS[self]
-
-
-AUTHORITY_TYPE_LABELS = {
-    AuthorityType.COUNTY: "County Council",
-    AuthorityType.DISTRICT: "District Council",
-    AuthorityType.METROPOLITAN: "Metropolitan Borough",
-    AuthorityType.UNITARY: "Unitary Council",
-    AuthorityType.LONDON_BOROUGH: "London Borough",
-}
+    COUNTY = "county", "County Council"
+    DISTRICT = "district", "District Council"
+    METROPOLITAN = "metropolitan", "Metropolitan Borough"
+    UNITARY = "unitary", "Unitary Council"
+    LONDON_BOROUGH = "london_borough", "London Borough"
 
 
 class Authority(Base):

@@ -49,6 +49,21 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members also carry the words shown to people.
+
+    Members are written `UPHELD = "upheld", "Upheld"`: the stored value, then the label.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
 def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     """A portable enum column: the member values in a VARCHAR with a CHECK constraint."""
     return sa.Enum(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -10,53 +9,29 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, UtcDateTime, enum_type
+from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type
 
 if TYPE_CHECKING:
     from tracker.models.authority import Authority
     from tracker.models.recommendation import Recommendation
 
 
-class Outcome(enum.StrEnum):
+class Outcome(LabelledEnum):
     """How the Ombudsman decided the complaint."""
 
-    UPHELD = "upheld"
-    NOT_UPHELD = "not_upheld"
-    ASSESSED_AND_CLOSED = "assessed_and_closed"
-    NOT_FOR_US = "not_for_us"
-
-    @property
-    def label(self) -> str:
-        """How the outcome is written on pages."""
-        return OUTCOME_LABELS[self]
+    UPHELD = "upheld", "Upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+    ASSESSED_AND_CLOSED = "assessed_and_closed", "Assessed and closed"
+    NOT_FOR_US = "not_for_us", "Not for us"
 
 
-OUTCOME_LABELS = {
-    Outcome.UPHELD: "Upheld",
-    Outcome.NOT_UPHELD: "Not upheld",
-    Outcome.ASSESSED_AND_CLOSED: "Assessed and closed",
-    Outcome.NOT_FOR_US: "Not for us",
-}
-
-
-class ComplianceOutcome(enum.StrEnum):
+class ComplianceOutcome(LabelledEnum):
     """Whether the council did what the Ombudsman recommended, and on time."""
 
-    SATISFIED = "satisfied"
-    SATISFIED_LATE = "satisfied_late"
-    NOT_SATISFIED = "not_satisfied"
+    SATISFIED = "satisfied", "Satisfied"
+    SATISFIED_LATE = "satisfied_late", "Satisfied late"
+    NOT_SATISFIED = "not_satisfied", "Not satisfied"
 
-    @property
-    def label(self) -> str:
-        """How the compliance outcome is written on pages."""
-        return COMPLIANCE_LABELS[self]
-
-
-COMPLIANCE_LABELS = {
-    ComplianceOutcome.SATISFIED: "Satisfied",
-    ComplianceOutcome.SATISFIED_LATE: "Satisfied late",
-    ComplianceOutcome.NOT_SATISFIED: "Not satisfied",
-}
 
 _REFERENCE = re.compile(r"^\s*(\d{2})[\s-]*(\d{3})[\s-]*(\d{3})\s*$")
 

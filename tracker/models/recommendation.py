@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,43 +9,27 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, UtcDateTime, enum_type
+from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type
 
 if TYPE_CHECKING:
     from tracker.models.case import Case
 
 
-class RecommendationKind(enum.StrEnum):
+class RecommendationKind(LabelledEnum):
     """Personal remedies are never published; service improvements are."""
 
-    PERSONAL = "personal"
-    SERVICE_IMPROVEMENT = "service_improvement"
-
-    @property
-    def label(self) -> str:
-        """How the kind is written on pages."""
-        return KIND_LABELS[self]
+    PERSONAL = "personal", "Personal remedy"
+    SERVICE_IMPROVEMENT = "service_improvement", "Service improvement"
 
 
-KIND_LABELS = {
-    RecommendationKind.PERSONAL: "Personal remedy",
-    RecommendationKind.SERVICE_IMPROVEMENT: "Service improvement",
-}
-
-
-class RecommendationStatus(enum.StrEnum):
+class RecommendationStatus(LabelledEnum):
     """Where a recommendation is in the compliance workflow. Overdue is derived, not a state."""
 
-    OPEN = "open"
-    EVIDENCE_SUBMITTED = "evidence_submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    ACCEPTED = "accepted"
-    NOT_COMPLIED = "not_complied"
-
-    @property
-    def label(self) -> str:
-        """How the status is written on pages."""
-        return STATUS_LABELS[self]
+    OPEN = "open", "Open"
+    EVIDENCE_SUBMITTED = "evidence_submitted", "Awaiting review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    ACCEPTED = "accepted", "Accepted"
+    NOT_COMPLIED = "not_complied", "Not complied"
 
     @property
     def closed(self) -> bool:
@@ -54,13 +37,6 @@ class RecommendationStatus(enum.StrEnum):
         return self in CLOSED_STATUSES
 
 
-STATUS_LABELS = {
-    RecommendationStatus.OPEN: "Open",
-    RecommendationStatus.EVIDENCE_SUBMITTED: "Awaiting review",
-    RecommendationStatus.CHANGES_REQUESTED: "Changes requested",
-    RecommendationStatus.ACCEPTED: "Accepted",
-    RecommendationStatus.NOT_COMPLIED: "Not complied",
-}
 CLOSED_STATUSES = frozenset({RecommendationStatus.ACCEPTED, RecommendationStatus.NOT_COMPLIED})
 
 

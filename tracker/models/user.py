@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, UtcDateTime, enum_type
+from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type
 
 if TYPE_CHECKING:
     from tracker.models.authority import Authority
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """What a person does: the role decides what they may see and change."""
 
-    CASEWORKER = "caseworker"
-    OFFICER = "officer"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        """How the role is written on pages."""
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.CASEWORKER: "Ombudsman caseworker",
-    Role.OFFICER: "Council officer",
-    Role.MANAGER: "Ombudsman manager",
-    Role.ADMIN: "Administrator",
-}
+    CASEWORKER = "caseworker", "Ombudsman caseworker"
+    OFFICER = "officer", "Council officer"
+    MANAGER = "manager", "Ombudsman manager"
+    ADMIN = "admin", "Administrator"
 
 
 class User(Base):
