@@ -1,0 +1,96 @@
+"""Every page passes axe-core's WCAG 2.2 A and AA rules, in a real browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.helpers import PASSWORD
+from tracker import PROJECT_ROOT
+
+AXE = PROJECT_ROOT / "tracker" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def violations(page: Page) -> list[str]:
+    """What axe-core finds on the page as it stands, one line per rule and element."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(Path(AXE).read_text())  # evaluated by DevTools: not subject to our CSP
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{item['id']}: {node['target']} – {item['help']}"
+        for item in result["violations"]
+        for node in item["nodes"]
+    ]
+
+
+def sign_in(page: Page, live_server: str, email: str) -> None:
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def seeded(build) -> dict[str, str]:
+    build.authority("LEICS", name="Leicestershire County Council")
+    build.case("LEICS", reference="24 007 343")
+    return {
+        role: build.user(role, authority="LEICS" if role == "officer" else None)
+        for role in ("caseworker", "officer", "manager", "admin")
+    }
+
+
+def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/sign-in")
+    assert violations(page) == []
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "paths"),
+    [
+        (
+            "caseworker",
+            [
+                "/",
+                "/cases/",
+                "/cases/?reference=abc",
+                "/cases/24-007-343",
+                "/cases/new",
+                "/cases/24-007-343/edit",
+                "/authorities/",
+                "/nowhere",
+            ],
+        ),
+        ("officer", ["/", "/cases/", "/cases/24-007-343", "/authorities/"]),
+        ("manager", ["/"]),
+        ("admin", ["/", "/users/", "/users/new", "/authorities/new", "/authorities/LEICS/edit"]),
+    ],
+)
+def test_pages_are_accessible(page: Page, live_server: str, seeded, role, paths) -> None:
+    sign_in(page, live_server, seeded[role])
+    found = {}
+    for path in paths:
+        page.goto(f"{live_server}{path}")
+        found[path] = violations(page)
+    assert found == dict.fromkeys(paths, [])
+
+
+def test_a_form_full_of_errors_is_accessible(page: Page, live_server: str, seeded) -> None:
+    sign_in(page, live_server, seeded["caseworker"])
+    page.goto(f"{live_server}/cases/new")
+    page.get_by_role("button", name="Add another recommendation").click()
+    page.get_by_label("Case reference").fill("nonsense")
+    page.get_by_role("group", name="Recommendation 2").get_by_label(
+        "Amount to pay, in pounds"
+    ).fill("lots")
+    page.get_by_role("button", name="Save case").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert violations(page) == []
