@@ -74,6 +74,19 @@ def test_users_token_prints_only_a_new_token_and_stores_its_hash(
     assert second != token, "each call makes a new token"
 
 
+def test_revoked_tokens_stop_working(runner, build, client) -> None:
+    email = build.user("caseworker")
+    tokens = [build.token(email), build.token(email)]
+    result = runner.invoke(args=["users", "revoke-tokens", email], catch_exceptions=False)
+    assert result.exit_code == 0 and "Revoked 2 tokens" in result.output
+    for token in tokens:
+        response = client.get(
+            "/api/v1/recommendations", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 401
+    assert runner.invoke(args=["users", "revoke-tokens", "x@example.org"]).exit_code != 0
+
+
 def test_users_token_for_an_unknown_account_fails(runner) -> None:
     result = runner.invoke(args=["users", "token", "nobody@example.org"])
     assert result.exit_code != 0 and "no active account" in result.output

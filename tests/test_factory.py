@@ -88,6 +88,7 @@ def test_the_session_cookie_is_http_only_and_same_site(client, build) -> None:
     )
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+    assert "Expires=" in cookie, "a signed-in session lasts PERMANENT_SESSION_LIFETIME at most"
 
 
 def test_missing_pages_answer_html_and_api_paths_answer_json(client) -> None:

@@ -11,7 +11,7 @@ from tracker.models import Role
 from tracker.services import accounts
 from tracker.services.errors import ValidationError
 
-users_cli = AppGroup("users", help="Create accounts and API tokens.")
+users_cli = AppGroup("users", help="Create accounts; issue and revoke API tokens.")
 
 
 @users_cli.command("create")
@@ -52,3 +52,15 @@ def issue_token(email: str) -> None:
     token = accounts.issue_token(db.session, user, actor=None, now=clock.now())
     db.session.commit()
     click.echo(token)
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("email")
+def revoke_tokens(email: str) -> None:
+    """Revoke every API token of EMAIL (a lost laptop, a leaked script)."""
+    user = accounts.find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    count = accounts.revoke_tokens(db.session, user, actor=None, now=clock.now())
+    db.session.commit()
+    click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {user.email}.")

@@ -80,7 +80,7 @@ def test_pages_are_accessible(page: Page, live_server: str, seeded, role, paths)
     for path in paths:
         page.goto(f"{live_server}{path}")
         found[path] = violations(page)
-    assert found == dict.fromkeys(paths, [])
+    assert found == {path: [] for path in paths}
 
 
 def test_a_form_full_of_errors_is_accessible(page: Page, live_server: str, seeded) -> None:

@@ -47,6 +47,9 @@ def sign_in() -> ResponseReturnValue:
         else:
             db.session.commit()
             session.clear()  # nothing from before signing in carries over
+            session.permanent = (
+                True  # expires after PERMANENT_SESSION_LIFETIME, checked server-side
+            )
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)

@@ -251,6 +251,24 @@ def issue_token(session: Session, user: User, *, actor: User | None, now: dateti
     return token
 
 
+def revoke_tokens(session: Session, user: User, *, actor: User | None, now: datetime) -> int:
+    """Revoke all of `user`'s live API tokens; returns how many there were."""
+    tokens = session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+        audit.record(
+            session,
+            action="api_token.revoked",
+            entity=token,
+            actor=actor,
+            now=now,
+            after={"user": user.email},
+        )
+    return len(tokens)
+
+
 def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
     """The active account a bearer token belongs to, or None."""
     api_token = session.scalar(
