@@ -13,9 +13,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort, g, request
+from flask import abort, g
 from flask_login import current_user
 
+from tracker.errors import is_api_request
 from tracker.extensions import db, login_manager
 from tracker.models import Authority, Case, Recommendation, Role, User, normalise_reference
 
@@ -81,7 +82,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
         def checked(*args: Any, **kwargs: Any) -> Any:
             user = current_actor()
             if user is None:
-                if request.blueprint == "api":
+                if is_api_request():
                     abort(401)
                 return login_manager.unauthorized()
             if not all(can(user, permission) for permission in permissions):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,14 +55,28 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join()
 
 
+def _console_error(message: ConsoleMessage, errors: list[str]) -> None:
+    # Pages answering 403 or 404 are the tests' business; assets are checked on response.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        errors.append(message.text)
+
+
+def _failed_asset(response: Response, errors: list[str]) -> None:
+    if response.request.resource_type != "document" and response.status >= 400:
+        errors.append(f"{response.status} for {response.url}")
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser tab with its own cookies; fails on any JavaScript error."""
+    """A fresh browser tab with its own cookies; fails on any JavaScript error or console
+    error (a Content-Security-Policy violation is reported there)."""
     context = browser.new_context()
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: _console_error(message, errors))
+    tab.on("response", lambda response: _failed_asset(response, errors))
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert errors == [], f"errors in the browser: {errors}"

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from tracker import clock
 from tracker.auth.forms import SignInForm
@@ -42,7 +43,7 @@ def sign_in() -> ResponseReturnValue:
                 policy=_throttle_policy(),
             )
         except SignInRefused as refused:
-            db.session.commit()  # keep the failure count
+            _keep_failure_count()
             form.email.errors = [refused.message]
         else:
             db.session.commit()
@@ -62,6 +63,14 @@ def sign_out() -> ResponseReturnValue:
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+def _keep_failure_count() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another attempt for the same address counted first; that count stands.
+        db.session.rollback()
 
 
 def _throttle_policy() -> accounts.ThrottlePolicy:
