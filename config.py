@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from typing import ClassVar
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -33,6 +34,12 @@ class Config:
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
     SMTP_URL = os.environ.get("SMTP_URL")
     WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "england-and-wales")
+    # When a recommendation's words state no deadline, this much time after the decision is
+    # assumed (and marked for a caseworker to confirm).
+    DEFAULT_DEADLINES: ClassVar[dict[str, str]] = {
+        "personal": os.environ.get("DEFAULT_DEADLINE_PERSONAL", "1 month"),
+        "service_improvement": os.environ.get("DEFAULT_DEADLINE_SERVICE_IMPROVEMENT", "3 months"),
+    }
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Behind a reverse proxy that terminates TLS: trust its X-Forwarded-For and -Proto.
     BEHIND_PROXY = _flag("BEHIND_PROXY", False)

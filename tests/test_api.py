@@ -155,9 +155,13 @@ def test_a_caseworker_records_a_case_and_reads_it_back(app, client, caseworker) 
     assert case["authority"] == "LEICS"
     assert case["compliance_outcome"] is None and case["compliance_date"] is None
     assert [r["kind"] for r in case["recommendations"]] == ["personal", "service_improvement"]
-    first = case["recommendations"][0]
+    first, second = case["recommendations"]
     assert set(first) >= {"id", "status", "due_date", "explicit", "overdue"}
-    assert first["status"] == "open" and first["overdue"] is False
+    # "Within one month of my final decision": due a month after 28 January 2025.
+    assert (first["status"], first["due_date"], first["explicit"]) == ("open", "2025-02-28", True)
+    assert first["overdue"] is True, "open and its due date has passed"
+    # No deadline in the words: the service-improvement default, assumed, not explicit.
+    assert (second["due_date"], second["explicit"]) == ("2025-04-28", False)
     # The reference can be written any of the accepted ways.
     for written in ("24007343", "24-007-343"):
         assert client.get(f"/api/v1/cases/{written}", headers=caseworker).status_code == 200
@@ -238,8 +242,8 @@ def test_recommendations_are_listed_in_pages_and_filtered(app, client, build, ca
         build.case(
             "LEICS",
             recommendations=[
-                ("Pay Mrs X £100.", "personal"),
-                ("Train staff.", "service_improvement"),
+                ("Pay Mrs X £100 by 1 June 2099.", "personal"),
+                ("Train staff by 1 June 2099.", "service_improvement"),
             ],
         )
     everything = client.get("/api/v1/recommendations?per_page=4", headers=caseworker).json

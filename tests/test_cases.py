@@ -278,16 +278,25 @@ def test_the_list_runs_the_same_queries_for_few_or_many_cases(app, build, casewo
     assert queries() == few
 
 
-def test_the_case_page_shows_recommendations_and_history(build, caseworker) -> None:
+def test_the_case_page_shows_recommendations_deadlines_and_history(build, caseworker) -> None:
     build.case(
         "LEICS",
         reference="24 007 343",
+        decided=date(2024, 6, 3),
         amount=Decimal("1250"),
-        recommendations=[("Pay Mrs B £1,250.", "personal")],
+        recommendations=[
+            ("Within three months of my final decision, pay Mrs B £1,250.", "personal"),
+            ("Remind staff of the policy.", "service_improvement"),
+        ],
     )
     html = caseworker.get("/cases/24-007-343").get_data(as_text=True)
-    assert "Pay Mrs B £1,250." in html and "£1,250.00" in html
-    assert "Open" in html and "Not set" in html
+    assert "pay Mrs B £1,250." in html and "£1,250.00" in html
+    assert '<mark class="app-deadline">Within three months of my final decision</mark>' in html, (
+        "the words the date came from are marked"
+    )
+    assert "3 September 2024" in html and "– within three months of my final decision" in html
+    assert "Assumed – to be confirmed" in html, "the service improvement's words give no date"
+    assert "Overdue" in html, "both dates have passed and neither is closed"
     assert "Case created" in html and "Recommendation created" in html
 
 

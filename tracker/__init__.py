@@ -56,9 +56,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.cases.routes import bp as cases_bp
     from tracker.home.routes import bp as home_bp
+    from tracker.recommendations.routes import bp as recommendations_bp
     from tracker.users.routes import bp as users_bp
 
-    for blueprint in (auth_bp, home_bp, authorities_bp, cases_bp, users_bp):
+    for blueprint in (auth_bp, home_bp, authorities_bp, cases_bp, recommendations_bp, users_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

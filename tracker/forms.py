@@ -117,6 +117,11 @@ class MoneyField(Field):
         return self.raw_data[0] if self.raw_data else ("" if self.data is None else str(self.data))
 
 
+def form_int(value: str | None) -> int:
+    """A whole number from a hidden field; a tampered value becomes -1, which matches nothing."""
+    return int(value) if value and value.isdigit() else -1
+
+
 def error_summary(form: FlaskForm) -> dict[str, Any] | None:
     """Parameters for the GOV.UK error summary, linking each error to the first box it is about."""
     if not form.errors:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-WORKING_DAYS_CALENDARS = ("england-and-wales", "scotland", "northern-ireland")
+from tracker import deadlines
 
 
 def complete(app: Flask) -> None:
@@ -23,10 +23,15 @@ def complete(app: Flask) -> None:
     if not app.config.get("EVIDENCE_DIR"):
         app.config["EVIDENCE_DIR"] = str(instance / "evidence")
     calendar = app.config["WORKING_DAYS_CALENDAR"]
-    if calendar not in WORKING_DAYS_CALENDARS:
+    if calendar not in deadlines.WORKING_DAYS_CALENDARS:
         raise RuntimeError(
-            f"WORKING_DAYS_CALENDAR is {calendar!r}; use one of {', '.join(WORKING_DAYS_CALENDARS)}"
+            f"WORKING_DAYS_CALENDAR is {calendar!r}; "
+            f"use one of {', '.join(deadlines.WORKING_DAYS_CALENDARS)}"
         )
+    try:
+        deadlines.configure(calendar=calendar, defaults=app.config["DEFAULT_DEADLINES"])
+    except ValueError as error:
+        raise RuntimeError(f"DEFAULT_DEADLINES: {error}") from error
 
 
 def _instance_secret(path: Path) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask import Flask, g, request
 from flask.wrappers import Response
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup, escape
 
 from tracker import access, clock
 from tracker.extensions import db, login_manager
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["long_datetime"] = long_datetime
+    app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["can"] = access.can
@@ -73,6 +76,21 @@ def long_datetime(value: datetime | None) -> str:
     local = value.astimezone(clock.LOCAL_TIME)
     hour = local.hour % 12 or 12
     return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def highlight(text: str, phrases: Iterable[str]) -> Markup:
+    """`text`, escaped, with each of `phrases` marked where it first appears."""
+    spans: list[tuple[int, int]] = []
+    for phrase in phrases:
+        start = text.find(phrase) if phrase else -1
+        if start >= 0 and not any(a < start + len(phrase) and start < b for a, b in spans):
+            spans.append((start, start + len(phrase)))
+    marked, position = Markup(""), 0
+    for start, end in sorted(spans):
+        marked += escape(text[position:start])
+        marked += Markup('<mark class="app-deadline">{}</mark>').format(text[start:end])
+        position = end
+    return marked + escape(text[position:])
 
 
 def _make_nonce() -> None:

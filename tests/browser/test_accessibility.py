@@ -65,11 +65,12 @@ def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server:
                 "/cases/24-007-343",
                 "/cases/new",
                 "/cases/24-007-343/edit",
+                "/recommendations/1",
                 "/authorities/",
                 "/nowhere",
             ],
         ),
-        ("officer", ["/", "/cases/", "/cases/24-007-343", "/authorities/"]),
+        ("officer", ["/", "/cases/", "/cases/24-007-343", "/recommendations/1", "/authorities/"]),
         ("manager", ["/"]),
         ("admin", ["/", "/users/", "/users/new", "/authorities/new", "/authorities/LEICS/edit"]),
     ],
@@ -81,6 +82,22 @@ def test_pages_are_accessible(page: Page, live_server: str, seeded, role, paths)
         page.goto(f"{live_server}{path}")
         found[path] = violations(page)
     assert found == {path: [] for path in paths}
+
+
+def test_a_split_and_previewed_form_is_accessible(page: Page, live_server: str, seeded) -> None:
+    sign_in(page, live_server, seeded["caseworker"])
+    page.goto(f"{live_server}/cases/new")
+    decision = page.get_by_role("group", name="Decision date")
+    for label, value in (("Day", "20"), ("Month", "12"), ("Year", "2024")):
+        decision.get_by_label(label).fill(value)
+    page.get_by_label("Paste the decision's agreed actions").fill(
+        "Within one month of my final decision, the Council will:\n"
+        "• pay Mrs X £300;\n• apologise within 10 school days.\n"
+        "• within a month of receiving the report, reconsider the charge."
+    )
+    page.get_by_role("button", name="Split into recommendations").click()
+    assert page.get_by_text("split into 3 recommendations").is_visible()
+    assert violations(page) == []
 
 
 def test_a_form_full_of_errors_is_accessible(page: Page, live_server: str, seeded) -> None:

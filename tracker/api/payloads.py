@@ -31,6 +31,18 @@ def recommendation_payload(recommendation: Recommendation, today: date) -> dict[
         "due_date": recommendation.due_date,
         "decision_due_date": recommendation.decision_due_date,
         "explicit": recommendation.explicit,
+        "due_date_source": (
+            recommendation.due_date_source.value if recommendation.due_date_source else None
+        ),
+        "deadline_parts": [
+            {
+                "phrase": part.phrase,
+                "due_date": part.due_date,
+                "awaits_event": part.awaits_event,
+                "event_date": part.event_date,
+            }
+            for part in recommendation.deadline_parts
+        ],
         "overdue": recommendation.is_overdue(today),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker import access, clock
 from tracker.api import api_blueprint
@@ -29,7 +29,7 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
     statement = (
         sa.select(Recommendation)
         .join(Recommendation.case)
-        .options(contains_eager(Recommendation.case))
+        .options(contains_eager(Recommendation.case), selectinload(Recommendation.deadline_parts))
         .where(access.case_scope(user))
         .order_by(Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
     )

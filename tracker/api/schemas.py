@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from tracker.models import (
     AuthorityType,
     ComplianceOutcome,
+    DueDateSource,
     Outcome,
     RecommendationKind,
     RecommendationStatus,
@@ -71,6 +72,7 @@ class RecommendationInSchema(Schema):
 
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
     kind = fields.String(required=True, validate=_one_of(RecommendationKind))
+    evidence_expected = fields.String(load_default="", validate=validate.Length(max=2000))
     amount = fields.Decimal(
         places=2,
         allow_none=True,
@@ -106,6 +108,17 @@ class CaseInSchema(Schema):
     compliance_date = fields.Date(allow_none=True, load_default=None)
 
 
+class DeadlinePartSchema(Schema):
+    """One deadline phrase in the recommendation's words and the date it gives."""
+
+    phrase = fields.String(required=True)
+    due_date = fields.Date(allow_none=True, required=True)
+    awaits_event = fields.String(
+        allow_none=True, required=True, metadata={"description": "The event it waits for"}
+    )
+    event_date = fields.Date(allow_none=True, required=True)
+
+
 class RecommendationSchema(Schema):
     """A recommendation and where it stands."""
 
@@ -123,6 +136,13 @@ class RecommendationSchema(Schema):
         allow_none=True, required=True, metadata={"description": "The date the decision gave"}
     )
     explicit = fields.Boolean(required=True)
+    due_date_source = fields.String(
+        allow_none=True,
+        required=True,
+        validate=_one_of(DueDateSource),
+        metadata={"description": "stated, assumed (to be confirmed), caseworker or extension"},
+    )
+    deadline_parts = fields.List(fields.Nested(DeadlinePartSchema), required=True)
     overdue = fields.Boolean(required=True)
 
 

@@ -43,6 +43,12 @@ class RecommendationEntryForm(Form):
         validators=[Optional()],
     )
     amount = MoneyField("Amount to pay, in pounds", description="Only for a payment, like 300.00")
+    evidence_expected = TextAreaField(
+        "Evidence expected (optional)",
+        widget=GovTextArea(),
+        description="What the council should send to show it has done this",
+        validators=[Length(max=2000)],
+    )
 
 
 class CaseDetailsForm(FlaskForm):
@@ -90,8 +96,15 @@ class CaseDetailsForm(FlaskForm):
 
 
 class NewCaseForm(CaseDetailsForm):
-    """A new case with its recommendations."""
+    """A new case with its recommendations, typed or split from the pasted agreed actions."""
 
+    agreed_actions = TextAreaField(
+        "Paste the decision's agreed actions (optional)",
+        widget=GovTextArea(),
+        description="The whole section, bullets and headings such as “Within 20 working "
+        "days:” included. It is split into one recommendation per action for you to check.",
+        validators=[Length(max=50_000)],
+    )
     recommendations = FieldList(FormField(RecommendationEntryForm), min_entries=1)
     submit = SubmitField("Save case", widget=GovSubmitInput())
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from wtforms import FormField
 
 from tracker import access, clock
 from tracker.access import Permission
+from tracker.cases import entries
 from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
 from tracker.extensions import db
-from tracker.forms import save_form
+from tracker.forms import form_int, save_form
 from tracker.models import AuditEvent, Authority, Outcome, User
 from tracker.pagination import page_number, paginate
-from tracker.services import case_search, cases
+from tracker.services import audit, case_search, cases
 from tracker.services.errors import ConflictError, ValidationError
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -69,22 +69,28 @@ def new() -> ResponseReturnValue:
     form.set_authorities(_authority_choices(user))
     action = request.form.get("action", "save")
     if request.method == "POST" and action != "save":
-        _change_entries(form, action)
+        message = entries.change_entries(form, action)
+        if message:
+            flash(message, "info")
     elif request.method == "POST":
-        data, today = _case_input(form, with_recommendations=True), clock.today()
+        data, today = _case_input(form), clock.today()
         case = save_form(
             form,
             check=lambda: cases.check_case(db.session, data, today),
             save=lambda: cases.create_case(
                 db.session, data, actor=user, now=clock.now(), today=today
             ),
-            field_names=lambda fields: _form_field_names(form, fields),
+            field_names=lambda fields: entries.form_field_names(form, fields),
         )
         if case is not None:
             db.session.commit()
             flash(f"Case {case.reference} was added.", "success")
             return redirect(url_for("cases.show", reference=case.slug))
-    return render_template("cases/new.html", form=form)
+    return render_template(
+        "cases/new.html",
+        form=form,
+        previews=entries.previews(form, form.decision_date.data),
+    )
 
 
 @bp.route("/<reference>")
@@ -93,12 +99,7 @@ def show(reference: str) -> ResponseReturnValue:
     """The case, its recommendations and their status, and its history."""
     user = access.acting_user()
     case = access.get_case_or_404(reference, user)
-    history = db.session.execute(
-        sa.select(AuditEvent, User.name)
-        .outerjoin(User, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.case_id == case.id)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    ).all()
+    history = audit.history(db.session, AuditEvent.case_id == case.id)
     return render_template("cases/show.html", case=case, history=history, today=clock.today())
 
 
@@ -116,7 +117,7 @@ def edit(reference: str) -> ResponseReturnValue:
         form.outcome.data = case.outcome.value
         form.version.data = str(case.version)
     else:
-        data, today = _case_input(form, with_recommendations=False), clock.today()
+        data, today = _case_input(form), clock.today()
         try:
             saved = save_form(
                 form,
@@ -125,7 +126,7 @@ def edit(reference: str) -> ResponseReturnValue:
                     db.session,
                     case,
                     data,
-                    expected_version=_version(form.version.data),
+                    expected_version=form_int(form.version.data),
                     actor=user,
                     now=clock.now(),
                     today=today,
@@ -143,11 +144,6 @@ def edit(reference: str) -> ResponseReturnValue:
     return render_template("cases/edit.html", form=form, case=case)
 
 
-def _version(value: str | None) -> int:
-    """The version the form was filled in against; a tampered one simply conflicts."""
-    return int(value) if value and value.isdigit() else -1
-
-
 def _authority_choices(user: User) -> list[tuple[str, str]]:
     rows = db.session.execute(
         sa.select(Authority.code, Authority.name)
@@ -157,8 +153,7 @@ def _authority_choices(user: User) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
-def _case_input(form: CaseDetailsForm, *, with_recommendations: bool) -> cases.CaseInput:
-    entries = _filled_entries(form) if with_recommendations else []
+def _case_input(form: CaseDetailsForm) -> cases.CaseInput:
     return cases.CaseInput(
         reference=form.reference.data or "",
         authority=form.authority.data or "",
@@ -168,46 +163,7 @@ def _case_input(form: CaseDetailsForm, *, with_recommendations: bool) -> cases.C
         outcome=form.outcome.data or "",
         satisfactory_remedy=bool(form.satisfactory_remedy.data),
         public_report=bool(form.public_report.data),
-        recommendations=[
-            cases.RecommendationInput(
-                text=entry.form.text.data or "",
-                kind=entry.form.kind.data or "",
-                amount=entry.form.amount.data,
-            )
-            for entry in entries
-        ],
+        recommendations=(
+            entries.recommendation_inputs(form) if isinstance(form, NewCaseForm) else []
+        ),
     )
-
-
-def _filled_entries(form: CaseDetailsForm) -> list[FormField]:
-    """Recommendation entries with something typed in; blank ones are not recommendations."""
-    return [
-        entry
-        for entry in form.recommendations.entries  # type: ignore[attr-defined]
-        if (entry.form.text.data or "").strip() or (entry.form.amount.raw_data or [""])[0].strip()
-    ]
-
-
-def _form_field_names(form: NewCaseForm, fields: dict[str, str]) -> dict[str, str]:
-    """Service errors name the n-th filled recommendation; the form names its entry."""
-    entries = _filled_entries(form)
-    named = {}
-    for name, message in fields.items():
-        parts = name.split(".")
-        if parts[0] == "recommendations" and len(parts) == 3 and parts[1].isdigit():
-            named[f"{entries[int(parts[1])].name}-{parts[2]}"] = message
-        else:
-            named[name] = message
-    return named
-
-
-def _change_entries(form: NewCaseForm, action: str) -> None:
-    """ "Add another recommendation" and "Remove" buttons: change the list, save nothing."""
-    entries = form.recommendations.entries
-    if action == "add":
-        form.recommendations.append_entry()
-    elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(entries):
-        # The others keep their names and what was typed; gaps in the numbering are fine.
-        del entries[int(action[7:])]
-        if not entries:
-            form.recommendations.append_entry()

@@ -21,6 +21,7 @@ from tracker.models.notification import Notification, NotificationRecipient
 from tracker.models.publication import AnnualLetter, AuthoritySnapshot
 from tracker.models.recommendation import (
     DeadlinePart,
+    DueDateSource,
     Recommendation,
     RecommendationKind,
     RecommendationStatus,
@@ -38,6 +39,7 @@ __all__ = [
     "Case",
     "ComplianceOutcome",
     "DeadlinePart",
+    "DueDateSource",
     "EvidenceFile",
     "EvidenceReview",
     "EvidenceSubmission",

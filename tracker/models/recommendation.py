@@ -37,6 +37,15 @@ class RecommendationStatus(LabelledEnum):
         return self in CLOSED_STATUSES
 
 
+class DueDateSource(LabelledEnum):
+    """Where a recommendation's agreed due date came from."""
+
+    STATED = "stated", "From the recommendation's words"
+    ASSUMED = "assumed", "Assumed – to be confirmed"
+    CASEWORKER = "caseworker", "Set by a caseworker"
+    EXTENSION = "extension", "Extended by agreement"
+
+
 CLOSED_STATUSES = frozenset({RecommendationStatus.ACCEPTED, RecommendationStatus.NOT_COMPLIED})
 
 
@@ -69,6 +78,10 @@ class Recommendation(Base):
     due_date: Mapped[date | None]
     # True only when the text itself states the period or date; otherwise a default was assumed.
     explicit: Mapped[bool] = mapped_column(default=False)
+    # Why the agreed date is what it is; an assumed date waits for a caseworker to confirm it.
+    due_date_source: Mapped[DueDateSource | None] = mapped_column(
+        enum_type(DueDateSource, "due_date_source")
+    )
     # Set by the overdue sweep the first day after the agreed due date passes.
     overdue_since: Mapped[date | None]
     escalated_on: Mapped[date | None]

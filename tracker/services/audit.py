@@ -52,6 +52,18 @@ def record(
     return event
 
 
+def history(session: Session, about: sa.ColumnElement[bool]) -> list[tuple[AuditEvent, str | None]]:
+    """Events matching `about` (e.g. `AuditEvent.case_id == 7`), newest first, with the name
+    of whoever acted (None for the system)."""
+    rows = session.execute(
+        sa.select(AuditEvent, User.name)
+        .outerjoin(User, AuditEvent.actor_id == User.id)
+        .where(about)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+    return [(event, name) for event, name in rows]
+
+
 def snapshot(entity: Base, fields: Iterable[str]) -> dict[str, Any]:
     """The named attributes of `entity` as JSON-ready values."""
     return {name: _jsonable(getattr(entity, name)) for name in fields}

@@ -25,6 +25,7 @@ from tracker.models import (
 from tracker.services import audit
 from tracker.services.authorities import find_authority
 from tracker.services.errors import ConflictError, ValidationError
+from tracker.services.recommendations import DEADLINE_FIELDS, apply_deadline
 
 CASE_FIELDS = (
     "reference",
@@ -64,6 +65,7 @@ class RecommendationInput:
     text: str
     kind: RecommendationKind | str
     amount: Decimal | None = None
+    evidence_expected: str = ""
 
 
 @dataclass
@@ -89,7 +91,7 @@ class _Checked:
     authority: Authority
     outcome: Outcome
     compliance: ComplianceOutcome | None
-    recommendations: list[tuple[str, RecommendationKind, Decimal | None]]
+    recommendations: list[RecommendationInput]  # text stripped, kind a RecommendationKind
 
 
 def create_case(
@@ -115,19 +117,20 @@ def create_case(
     )
     # Cases migrated from earlier records arrive with their compliance already decided.
     closed_status = _migrated_status(checked.compliance)
-    for position, (text, kind, amount) in enumerate(checked.recommendations, start=1):
+    for position, entry in enumerate(checked.recommendations, start=1):
         recommendation = Recommendation(
             case=case,
             position=position,
-            text=text,
-            kind=kind,
-            amount=amount,
+            text=entry.text,
+            kind=entry.kind,
+            amount=entry.amount,
+            evidence_expected=entry.evidence_expected,
             status=closed_status or RecommendationStatus.OPEN,
-            explicit=False,
             closed_at=now if closed_status else None,
             created_at=now,
             updated_at=now,
         )
+        apply_deadline(recommendation, case.decision_date)
         session.add(recommendation)
         audit.record(
             session,
@@ -168,7 +171,23 @@ def update_case(
         audit.record(
             session, action="case.updated", entity=case, actor=actor, now=now, before=old, after=new
         )
+        if "decision_date" in new:
+            _redate(session, case, actor=actor, now=now)
     return case
+
+
+def _redate(session: Session, case: Case, *, actor: User | None, now: datetime) -> None:
+    """A corrected decision date moves the deadlines its recommendations' words give."""
+    for recommendation in case.recommendations:
+        before = audit.snapshot(recommendation, DEADLINE_FIELDS)
+        apply_deadline(recommendation, case.decision_date)
+        old, new = audit.changes(before, audit.snapshot(recommendation, DEADLINE_FIELDS))
+        if new:
+            recommendation.updated_at = now
+            audit.record(
+                session, action="recommendation.redated", entity=recommendation, actor=actor,
+                now=now, before=old, after=new, note="The decision date was corrected",
+            )  # fmt: skip
 
 
 def _apply_details(case: Case, data: CaseInput, checked: _Checked, now: datetime) -> None:
@@ -305,7 +324,7 @@ def _check_compliance(
 
 def _recommendations(
     entries: list[RecommendationInput], outcome: Outcome | None, problems: dict[str, str]
-) -> list[tuple[str, RecommendationKind, Decimal | None]]:
+) -> list[RecommendationInput]:
     checked = []
     for index, entry in enumerate(entries):
         where, number = f"recommendations.{index}", index + 1
@@ -321,8 +340,13 @@ def _recommendations(
         )
         if entry.amount is not None and not Decimal(0) <= entry.amount <= MAX_AMOUNT:
             problems[f"{where}.amount"] = f"Amount for recommendation {number} must be £0 or more"
+        evidence = " ".join((entry.evidence_expected or "").split())
+        if len(evidence) > 2000:
+            problems[f"{where}.evidence_expected"] = (
+                f"Evidence expected for recommendation {number} must be 2,000 characters or fewer"
+            )
         if kind is not None and text:
-            checked.append((text, kind, entry.amount))
+            checked.append(replace(entry, text=text, kind=kind, evidence_expected=evidence))
     if entries and outcome is not None and outcome is not Outcome.UPHELD:
         problems["recommendations"] = "Only an upheld case has recommendations"
     return checked

@@ -1,0 +1,1 @@
+"""A recommendation's own page: what is expected, its deadline, its history."""
