@@ -59,6 +59,11 @@ class Config:
 
     PER_PAGE = 25
 
+    # Evidence uploads: each file at most this size (decimal megabytes, as people read them),
+    # at most this many files in one submission.
+    EVIDENCE_MAX_BYTES = int(float(os.environ.get("EVIDENCE_MAX_MB", "25")) * 1_000_000)
+    EVIDENCE_MAX_FILES = 10
+
     # flask-smorest: the OpenAPI document is generated from the API's code.
     API_TITLE = "Remedy Tracker API"
     API_VERSION = "v1"

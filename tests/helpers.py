@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +15,33 @@ from flask.testing import FlaskClient
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.models import Case, Recommendation
 from tracker.services import accounts
 from tracker.services.authorities import AuthorityInput, create_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 
 PASSWORD = "correct horse battery staple"
 TODAY = date(2026, 11, 23)
+
+
+def send_evidence(
+    client: FlaskClient, recommendation_id: int, files: list[tuple[bytes, str]], note: str = ""
+) -> Any:
+    """Upload evidence through the recommendation page, as an officer's browser would."""
+    page = f"/recommendations/{recommendation_id}"
+    data = page_form(client, page, "evidence", note=note)
+    for index, (content, name) in enumerate(files):
+        data[f"evidence-files-{index}-file"] = (io.BytesIO(content), name)
+        data[f"evidence-files-{index}-note"] = f"about {name}"
+    return client.post(f"{page}/evidence", data=data, content_type="multipart/form-data")
+
+
+def act(
+    client: FlaskClient, recommendation_id: int, action: str, prefix: str, **fields: Any
+) -> Any:
+    """Post one of the action forms on a recommendation's page."""
+    page = f"/recommendations/{recommendation_id}"
+    return client.post(f"{page}/{action}", data=page_form(client, page, prefix, **fields))
 
 
 class Builders:
@@ -85,6 +107,18 @@ class Builders:
             data = accounts.UserInput(email=email, name=user.name, role=user.role, active=False)
             accounts.update_user(db.session, user, data, actor=None, now=clock.now())
             db.session.commit()
+
+    def recommendation_ids(self, reference: str) -> list[int]:
+        """The ids of a case's recommendations, in order."""
+        with self.app.app_context():
+            return list(
+                db.session.scalars(
+                    sa.select(Recommendation.id)
+                    .join(Recommendation.case)
+                    .where(Case.reference == reference)
+                    .order_by(Recommendation.position)
+                )
+            )
 
     def token(self, email: str) -> str:
         """A new API token for the account."""
@@ -161,6 +195,18 @@ def submit(
     return client.post(
         url, data={"csrf_token": csrf_token(client, form_page or url), **data}, **kwargs
     )
+
+
+def page_form(client: FlaskClient, page: str, prefix: str, **fields: Any) -> dict[str, Any]:
+    """One of several prefixed forms on `page` (`due-reason` …), with its token and version."""
+    html = client.get(page).get_data(as_text=True)
+    version = re.search(rf'name="{prefix}-version" type="hidden" value="(\d+)"', html)
+    assert version, f"no {prefix} form on {page}"
+    return {
+        f"{prefix}-csrf_token": csrf_token(client, page),
+        f"{prefix}-version": version.group(1),
+        **{f"{prefix}-{name}": value for name, value in fields.items()},
+    }
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:

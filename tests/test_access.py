@@ -38,7 +38,10 @@ def officer(client, councils):
 
 def test_the_permission_table() -> None:
     assert can(None, Permission.VIEW_AUTHORITIES) is False
-    assert ROLE_PERMISSIONS[Role.OFFICER] == {Permission.SUBMIT_EVIDENCE}
+    assert ROLE_PERMISSIONS[Role.OFFICER] == {
+        Permission.SUBMIT_EVIDENCE,
+        Permission.REQUEST_EXTENSION,
+    }
     for role in (Role.CASEWORKER, Role.MANAGER, Role.ADMIN):
         assert Permission.VIEW_ALL_COUNCILS in ROLE_PERMISSIONS[role]
     assert {r for r, p in ROLE_PERMISSIONS.items() if Permission.MANAGE_USERS in p} == {Role.ADMIN}

@@ -1,4 +1,4 @@
-"""The one migration: it builds the whole model on an empty database, with no drift."""
+"""The migrations build the whole model on an empty database, with no drift, and undo it."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, sign_in, submit
+from tests.helpers import csrf_token, page_form, sign_in, submit
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case, DueDateSource, Recommendation
 
@@ -68,14 +68,11 @@ def test_the_case_page_says_where_each_date_came_from(client, build, case) -> No
     assert "Waits for receiving the District Valuer&#39;s report" in html
 
 
-def _page_form(client, recommendation_id: int, **fields: Any) -> dict[str, Any]:
-    html = client.get(f"/recommendations/{recommendation_id}").get_data(as_text=True)
-    version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
-    return {
-        "csrf_token": csrf_token(client, f"/recommendations/{recommendation_id}"),
-        "version": version,
-        **fields,
-    }
+def _page_form(
+    client, recommendation_id: int, prefix: str = "due", **fields: Any
+) -> dict[str, Any]:
+    """A form from the recommendation's page, as its browser would send it."""
+    return page_form(client, f"/recommendations/{recommendation_id}", prefix, **fields)
 
 
 def test_a_caseworker_sets_the_due_date_with_a_reason(app, client, build, case) -> None:
@@ -172,12 +169,7 @@ def test_recording_an_event_gives_the_waiting_part_its_date(app, client, build, 
     *_, waiting = recommendations(app)
     page = client.get(f"/recommendations/{waiting.id}").get_data(as_text=True)
     assert "When did this happen: receiving the District Valuer&#39;s report?" in page
-    form = _page_form(client, waiting.id)
-    form = {
-        "event-0-csrf_token": form["csrf_token"],
-        "event-0-version": form["version"],
-        "event-0-event_date": ["31", "1", "2025"],
-    }
+    form = _page_form(client, waiting.id, "event-0", event_date=["31", "1", "2025"])
     response = client.post(f"/recommendations/{waiting.id}/events/0", data=form)
     assert response.status_code == 302
     *_, waiting = recommendations(app)
@@ -197,10 +189,10 @@ def test_officers_see_deadlines_but_cannot_change_them(app, client, build, case)
     page = client.get(f"/recommendations/{stated.id}").get_data(as_text=True)
     assert "12 February 2025" in page and "Set or correct the due date" not in page
     form = {
-        "csrf_token": csrf_token(client, f"/recommendations/{stated.id}"),
-        "version": "1",
-        "due_date": ["1", "1", "2026"],
-        "reason": "x",
+        "due-csrf_token": csrf_token(client, f"/recommendations/{stated.id}"),
+        "due-version": "1",
+        "due-due_date": ["1", "1", "2026"],
+        "due-reason": "x",
     }
     assert client.post(f"/recommendations/{assumed.id}/due-date", data=form).status_code == 403
 
@@ -210,10 +202,10 @@ def test_another_councils_officer_finds_nothing(app, client, build, case) -> Non
     stated, *_ = recommendations(app)
     assert client.get(f"/recommendations/{stated.id}").status_code == 404
     form = {
-        "csrf_token": csrf_token(client, "/"),
-        "version": "1",
-        "due_date": ["1", "1", "2026"],
-        "reason": "x",
+        "due-csrf_token": csrf_token(client, "/"),
+        "due-version": "1",
+        "due-due_date": ["1", "1", "2026"],
+        "due-reason": "x",
     }
     assert client.post(f"/recommendations/{stated.id}/due-date", data=form).status_code == 404
     assert recommendations(app)[0].due_date == date(2025, 2, 12)

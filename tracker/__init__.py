@@ -55,11 +55,20 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.cases.routes import bp as cases_bp
+    from tracker.evidence.routes import bp as evidence_bp
     from tracker.home.routes import bp as home_bp
     from tracker.recommendations.routes import bp as recommendations_bp
     from tracker.users.routes import bp as users_bp
 
-    for blueprint in (auth_bp, home_bp, authorities_bp, cases_bp, recommendations_bp, users_bp):
+    for blueprint in (
+        auth_bp,
+        home_bp,
+        authorities_bp,
+        cases_bp,
+        recommendations_bp,
+        evidence_bp,
+        users_bp,
+    ):
         app.register_blueprint(blueprint)
     init_api(app)
 

@@ -18,7 +18,16 @@ from flask_login import current_user
 
 from tracker.errors import is_api_request
 from tracker.extensions import db, login_manager
-from tracker.models import Authority, Case, Recommendation, Role, User, normalise_reference
+from tracker.models import (
+    Authority,
+    Case,
+    EvidenceFile,
+    EvidenceSubmission,
+    Recommendation,
+    Role,
+    User,
+    normalise_reference,
+)
 
 
 class Permission(enum.StrEnum):
@@ -29,6 +38,7 @@ class Permission(enum.StrEnum):
     RECORD_CASES = "record_cases"
     REVIEW_EVIDENCE = "review_evidence"
     SUBMIT_EVIDENCE = "submit_evidence"
+    REQUEST_EXTENSION = "request_extension"
     VIEW_STATISTICS = "view_statistics"
     MANAGE_AUTHORITIES = "manage_authorities"
     MANAGE_USERS = "manage_users"
@@ -54,7 +64,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_USERS,
         }
     ),
-    Role.OFFICER: frozenset({Permission.SUBMIT_EVIDENCE}),
+    Role.OFFICER: frozenset({Permission.SUBMIT_EVIDENCE, Permission.REQUEST_EXTENSION}),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,3 +173,17 @@ def acting_user() -> User:
     if user is None:
         abort(401)
     return user
+
+
+def get_evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
+    """An evidence file, if `user` may see its recommendation's case; otherwise 404."""
+    evidence_file = db.session.scalar(
+        sa.select(EvidenceFile)
+        .join(EvidenceFile.submission)
+        .join(Recommendation, Recommendation.id == EvidenceSubmission.recommendation_id)
+        .join(Recommendation.case)
+        .where(EvidenceFile.id == file_id, case_scope(user))
+    )
+    if evidence_file is None:
+        abort(404)
+    return evidence_file

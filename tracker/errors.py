@@ -66,8 +66,13 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     if is_api_request():
         data = getattr(error, "data", None) or {}
         fields = _flatten(data.get("messages") or data.get("errors") or {})
+        custom = error.description != type(error).description  # said by our own code
         message = data.get("message") or (
-            "The request is not valid." if fields else API_MESSAGES.get(status, error.description)
+            "The request is not valid."
+            if fields
+            else error.description
+            if custom
+            else API_MESSAGES.get(status, error.description)
         )
         return json_error(status, message, fields)
     if status not in PAGE_TEMPLATES:

@@ -43,6 +43,7 @@ class GovDateField(Field):
     def process_formdata(self, valuelist: list[str]) -> None:
         """Read the three boxes; remember what was wrong for `pre_validate`."""
         if len(valuelist) != 3:
+            self.raw_data = None  # not on this submission: show the boxes empty
             return
         day, month, year = (value.strip() for value in valuelist)
         self.raw_data = [day, month, year]

@@ -5,22 +5,44 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import IO
 
-from flask import Flask, g, request
+from flask import Flask, Request, current_app, g, request
 from flask.wrappers import Response
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
 
-from tracker import access, clock
+from tracker import access, clock, filetypes
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.models import User
+from tracker.storage import Store
 
 SERVICE_NAME = "Remedy Tracker"
 
 
+class TrackerRequest(Request):
+    """Uploaded files stream straight into the evidence store, hashed as they arrive."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return evidence_store().incoming()  # type: ignore[return-value]
+
+
+def evidence_store() -> Store:
+    """The evidence store of the running application."""
+    config = current_app.config
+    return Store(config["EVIDENCE_DIR"], config["EVIDENCE_MAX_BYTES"])
+
+
 def init_app(app: Flask) -> None:
     """Wire templates, sign-in loading and response headers into the application."""
+    app.request_class = TrackerRequest
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(app.template_folder or "templates"),
@@ -38,6 +60,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["long_datetime"] = long_datetime
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["file_size"] = file_size
+    app.jinja_env.filters["file_type"] = lambda content_type: filetypes.LABELS.get(
+        content_type, content_type
+    )
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["can"] = access.can
@@ -76,6 +102,15 @@ def long_datetime(value: datetime | None) -> str:
     local = value.astimezone(clock.LOCAL_TIME)
     hour = local.hour % 12 or 12
     return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def file_size(size: int) -> str:
+    """`340 KB`, `1.2 MB`: decimal units, as the upload limit is written."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def highlight(text: str, phrases: Iterable[str]) -> Markup:

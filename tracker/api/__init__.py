@@ -11,7 +11,7 @@ from tracker.api.schemas import ErrorSchema
 from tracker.errors import json_error
 from tracker.extensions import csrf, db
 from tracker.services import accounts
-from tracker.services.errors import ConflictError, ValidationError
+from tracker.services.errors import ConflictError, StateError, ValidationError
 
 API_PREFIX = "/api/v1"
 PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json"}
@@ -40,6 +40,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
     )
     blueprint.register_error_handler(ValidationError, _validation_error)
     blueprint.register_error_handler(ConflictError, _conflict)
+    blueprint.register_error_handler(StateError, _conflict)
     return blueprint
 
 
@@ -74,5 +75,6 @@ def _validation_error(error: ValidationError) -> ResponseReturnValue:
     return json_error(422, "The request is not valid.", error.fields)
 
 
-def _conflict(error: ConflictError) -> ResponseReturnValue:
-    return json_error(409, error.message)
+def _conflict(error: ConflictError | StateError) -> ResponseReturnValue:
+    code = "conflict" if isinstance(error, ConflictError) else "invalid_state"
+    return json_error(409, error.message, code=code)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tracker.models import Authority, Case, Recommendation
+from tracker.models import (
+    Authority,
+    Case,
+    EvidenceSubmission,
+    ExtensionRequest,
+    Recommendation,
+)
 
 
 def authority_payload(authority: Authority) -> dict[str, Any]:
@@ -44,6 +50,7 @@ def recommendation_payload(recommendation: Recommendation, today: date) -> dict[
             for part in recommendation.deadline_parts
         ],
         "overdue": recommendation.is_overdue(today),
+        "version": recommendation.version,
     }
 
 
@@ -61,4 +68,39 @@ def case_payload(case: Case, today: date) -> dict[str, Any]:
         "compliance_outcome": case.compliance_outcome.value if case.compliance_outcome else None,
         "compliance_date": case.compliance_date,
         "recommendations": [recommendation_payload(r, today) for r in case.recommendations],
+    }
+
+
+def extension_payload(
+    extension: ExtensionRequest, recommendation: Recommendation
+) -> dict[str, Any]:
+    """A request for more time as the API shows it."""
+    return {
+        "id": extension.id,
+        "recommendation": recommendation.id,
+        "until": extension.requested_until,
+        "reason": extension.reason,
+        "status": extension.status.value,
+        "decision_note": extension.decision_note,
+        "due_date": recommendation.due_date,
+    }
+
+
+def submission_payload(submission: EvidenceSubmission) -> dict[str, Any]:
+    """A revision of evidence as the API shows it."""
+    return {
+        "recommendation": submission.recommendation_id,
+        "revision": submission.revision,
+        "note": submission.note,
+        "submitted_at": submission.submitted_at,
+        "files": [
+            {
+                "id": f.id,
+                "name": f.original_name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+            }
+            for f in submission.files
+        ],
     }

@@ -5,15 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import request
 from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker import access, clock
+from tracker.access import Permission
 from tracker.api import api_blueprint
-from tracker.api.payloads import recommendation_payload
-from tracker.api.schemas import RecommendationPageSchema, RecommendationQuerySchema
+from tracker.api.payloads import extension_payload, recommendation_payload, submission_payload
+from tracker.api.schemas import (
+    EvidenceFilesSchema,
+    EvidenceNoteSchema,
+    ExtensionDecisionSchema,
+    ExtensionRequestSchema,
+    ExtensionSchema,
+    RecommendationPageSchema,
+    RecommendationQuerySchema,
+    RecommendationSchema,
+    ReviewSchema,
+    SubmissionSchema,
+)
+from tracker.evidence.uploads import chosen, uploads_kept
 from tracker.extensions import db
 from tracker.models import Authority, Case, Recommendation, RecommendationStatus
 from tracker.pagination import paginate
+from tracker.services import compliance
+from tracker.web import evidence_store
 
 blp = api_blueprint("Recommendations", "Recommendations and where they stand")
 
@@ -54,3 +70,109 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
         "pages": page.pages,
         "total": page.total,
     }
+
+
+@blp.route("/<int:recommendation_id>", methods=["GET"])
+@blp.response(200, RecommendationSchema)
+@access.signed_in
+def read(recommendation_id: int) -> dict[str, Any]:
+    """One recommendation. A council officer can see only their own council's."""
+    recommendation = access.get_recommendation_or_404(recommendation_id, access.acting_user())
+    return recommendation_payload(recommendation, clock.today())
+
+
+@blp.route("/<int:recommendation_id>/evidence", methods=["POST"])
+@blp.arguments(EvidenceFilesSchema, location="files")
+@blp.arguments(EvidenceNoteSchema, location="form")
+@blp.response(201, SubmissionSchema)
+@access.signed_in
+def submit_evidence(
+    _files: dict[str, Any], form: dict[str, Any], recommendation_id: int
+) -> dict[str, Any]:
+    """Send evidence (council officers): one or more `file` parts and an optional `note`.
+    Files are checked by their content; each must be under the size limit (413)."""
+    user = access.acting_user()
+    recommendation = access.get_recommendation_or_404(recommendation_id, user)
+    access.ensure(user, Permission.SUBMIT_EVIDENCE)
+    uploads = [("file", upload, "") for upload in request.files.getlist("file") if chosen(upload)]
+    with uploads_kept(db.session, evidence_store(), uploads) as kept:
+        submission = compliance.submit_evidence(
+            db.session,
+            recommendation,
+            kept,
+            form["note"],
+            actor=user,
+            now=clock.now(),
+            expected_version=form["version"],
+        )
+        db.session.commit()
+    return submission_payload(submission)
+
+
+@blp.route("/<int:recommendation_id>/review", methods=["POST"])
+@blp.arguments(ReviewSchema)
+@blp.response(200, RecommendationSchema)
+@access.signed_in
+def review(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
+    """Judge the evidence (caseworkers): accept, changes_requested or not_complied, with a
+    note (needed for the last two). 409 if the recommendation changed or is closed."""
+    user = access.acting_user()
+    recommendation = access.get_recommendation_or_404(recommendation_id, user)
+    access.ensure(user, Permission.REVIEW_EVIDENCE)
+    compliance.review(
+        db.session,
+        recommendation,
+        body["decision"],
+        body["note"],
+        actor=user,
+        now=clock.now(),
+        expected_version=body["version"],
+    )
+    db.session.commit()
+    return recommendation_payload(recommendation, clock.today())
+
+
+@blp.route("/<int:recommendation_id>/extension", methods=["POST"])
+@blp.arguments(ExtensionRequestSchema)
+@blp.response(201, ExtensionSchema)
+@access.signed_in
+def request_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
+    """Ask for more time (council officers), with the new date and the reason."""
+    user = access.acting_user()
+    recommendation = access.get_recommendation_or_404(recommendation_id, user)
+    access.ensure(user, Permission.REQUEST_EXTENSION)
+    extension = compliance.request_extension(
+        db.session,
+        recommendation,
+        body["until"],
+        body["reason"],
+        actor=user,
+        now=clock.now(),
+        today=clock.today(),
+        expected_version=body["version"],
+    )
+    db.session.commit()
+    return extension_payload(extension, recommendation)
+
+
+@blp.route("/<int:recommendation_id>/extension/decision", methods=["POST"])
+@blp.arguments(ExtensionDecisionSchema)
+@blp.response(200, ExtensionSchema)
+@access.signed_in
+def decide_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
+    """Agree (the agreed due date moves) or refuse, with a note (caseworkers)."""
+    user = access.acting_user()
+    recommendation = access.get_recommendation_or_404(recommendation_id, user)
+    access.ensure(user, Permission.REVIEW_EVIDENCE)
+    extension = compliance.decide_extension(
+        db.session,
+        recommendation,
+        body["decision"],
+        body["note"],
+        actor=user,
+        now=clock.now(),
+        today=clock.today(),
+        expected_version=body["version"],
+    )
+    db.session.commit()
+    return extension_payload(extension, recommendation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from tracker.models import (
@@ -73,12 +74,12 @@ class RecommendationInSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
     kind = fields.String(required=True, validate=_one_of(RecommendationKind))
     evidence_expected = fields.String(load_default="", validate=validate.Length(max=2000))
+    # Checked by the case service (£0 to £9,999,999,999.99), whose message names the field.
     amount = fields.Decimal(
         places=2,
         allow_none=True,
         load_default=None,
-        as_string=True,
-        validate=validate.Range(min=0, max=9999999999.99),
+        metadata={"description": "In pounds, for a payment: 1250 or 1250.00"},
     )
 
 
@@ -127,7 +128,14 @@ class RecommendationSchema(Schema):
     position = fields.Integer(required=True)
     text = fields.String(required=True)
     kind = fields.String(required=True, validate=_one_of(RecommendationKind))
-    amount = fields.Decimal(places=2, allow_none=True, as_string=True, required=True)
+    amount = fields.Decimal(
+        places=2,
+        allow_none=True,
+        as_string=True,
+        required=True,
+        # Exact pounds and pence, so a string: "1250.00".
+        metadata={"type": "string", "format": "decimal", "example": "1250.00"},
+    )
     status = fields.String(required=True, validate=_one_of(RecommendationStatus))
     due_date = fields.Date(
         allow_none=True, required=True, metadata={"description": "The agreed due date"}
@@ -144,6 +152,9 @@ class RecommendationSchema(Schema):
     )
     deadline_parts = fields.List(fields.Nested(DeadlinePartSchema), required=True)
     overdue = fields.Boolean(required=True)
+    version = fields.Integer(
+        required=True, metadata={"description": "Send it back with a change to refuse stale ones"}
+    )
 
 
 class CaseSchema(Schema):
@@ -176,3 +187,82 @@ class RecommendationPageSchema(PageSchema):
     """A page of recommendations."""
 
     items = fields.List(fields.Nested(RecommendationSchema), required=True)
+
+
+class _VersionedSchema(Schema):
+    """A change that can say which version of the recommendation it was made against."""
+
+    version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "If given and the recommendation has changed since, 409"},
+    )
+
+
+class ReviewSchema(_VersionedSchema):
+    """A caseworker's decision on the evidence."""
+
+    decision = fields.String(
+        required=True, validate=validate.OneOf(["accept", "changes_requested", "not_complied"])
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ExtensionRequestSchema(_VersionedSchema):
+    """A council officer's request for more time."""
+
+    until = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ExtensionDecisionSchema(_VersionedSchema):
+    """A caseworker's answer to a request for more time."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(["agreed", "refused"]))
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ExtensionSchema(Schema):
+    """A request for more time and what was decided."""
+
+    id = fields.Integer(required=True)
+    recommendation = fields.Integer(required=True)
+    until = fields.Date(required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["pending", "agreed", "refused"]))
+    decision_note = fields.String(required=True)
+    due_date = fields.Date(
+        allow_none=True, required=True, metadata={"description": "The agreed due date now"}
+    )
+
+
+class EvidenceFilesSchema(Schema):
+    """The files of a submission (several `file` parts are allowed)."""
+
+    file = Upload(required=True, metadata={"description": "One or more files"})
+
+
+class EvidenceNoteSchema(_VersionedSchema):
+    """The note that goes with a submission."""
+
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class EvidenceFileSchema(Schema):
+    """A kept file: its name, detected type, size and SHA-256."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+
+
+class SubmissionSchema(Schema):
+    """One revision of evidence."""
+
+    recommendation = fields.Integer(required=True)
+    revision = fields.Integer(required=True)
+    note = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True)
+    files = fields.List(fields.Nested(EvidenceFileSchema), required=True)

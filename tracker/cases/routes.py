@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -12,9 +11,10 @@ from tracker.cases import entries
 from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
 from tracker.extensions import db
 from tracker.forms import form_int, save_form
-from tracker.models import AuditEvent, Authority, Outcome, User
+from tracker.models import AuditEvent, Outcome
 from tracker.pagination import page_number, paginate
 from tracker.services import audit, case_search, cases
+from tracker.services.authorities import authority_choices
 from tracker.services.errors import ConflictError, ValidationError
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -54,7 +54,7 @@ def index() -> ResponseReturnValue:
             {"text": message, "href": f"#filter-{name}"} for name, message in problems.items()
         ],
         outcomes=[(outcome.value, outcome.label) for outcome in Outcome],
-        authorities=_authority_choices(user),
+        authorities=authority_choices(db.session, access.authority_scope(user)),
         years=case_search.years_with_cases(db.session, scope),
         query={key: value for key, value in request.args.items() if key != "page" and value},
     )
@@ -66,7 +66,7 @@ def new() -> ResponseReturnValue:
     """Add a case and its recommendations in one go."""
     user = access.acting_user()
     form = NewCaseForm()
-    form.set_authorities(_authority_choices(user))
+    form.set_authorities(authority_choices(db.session, access.authority_scope(user)))
     action = request.form.get("action", "save")
     if request.method == "POST" and action != "save":
         message = entries.change_entries(form, action)
@@ -111,7 +111,7 @@ def edit(reference: str) -> ResponseReturnValue:
     case = access.get_case_or_404(reference, user)
     access.ensure(user, Permission.RECORD_CASES)
     form = EditCaseForm(obj=case)
-    form.set_authorities(_authority_choices(user))
+    form.set_authorities(authority_choices(db.session, access.authority_scope(user)))
     if request.method == "GET":
         form.authority.data = case.authority.code
         form.outcome.data = case.outcome.value
@@ -142,15 +142,6 @@ def edit(reference: str) -> ResponseReturnValue:
                 flash(f"Case {case.reference} was updated.", "success")
                 return redirect(url_for("cases.show", reference=case.slug))
     return render_template("cases/edit.html", form=form, case=case)
-
-
-def _authority_choices(user: User) -> list[tuple[str, str]]:
-    rows = db.session.execute(
-        sa.select(Authority.code, Authority.name)
-        .where(access.authority_scope(user))
-        .order_by(Authority.name)
-    )
-    return [(code, name) for code, name in rows]
 
 
 def _case_input(form: CaseDetailsForm) -> cases.CaseInput:

@@ -87,6 +87,8 @@ class Recommendation(Base):
     escalated_on: Mapped[date | None]
     delayed_remedy_since: Mapped[date | None]
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The day the council did it (its accepted evidence arrived): lateness is judged on this.
+    completed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(default=1)

@@ -1,11 +1,27 @@
 """Forms on a recommendation's page."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
-from wtforms import HiddenField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    FieldList,
+    FileField,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length
 
-from tracker.forms import GovDateField
+from tracker.forms import GovDateField, options
 
 
 class DueDateForm(FlaskForm):
@@ -29,3 +45,96 @@ class EventDateForm(FlaskForm):
     event_date = GovDateField("When it happened")
     version = HiddenField()
     submit = SubmitField("Record the date", widget=GovSubmitInput())
+
+
+class ReviewForm(FlaskForm):
+    """A caseworker's judgement of the evidence."""
+
+    decision = RadioField(
+        "Your decision",
+        widget=GovRadioInput(),
+        choices=options(
+            [
+                ("accept", "Accept: the council has done this"),
+                ("changes_requested", "Ask for changes or more evidence"),
+                ("not_complied", "Not complied: the council refused or failed"),
+            ]
+        ),
+        validators=[InputRequired("Choose your decision")],
+        validate_choice=False,  # the service checks the value, with its own message
+    )
+    note = TextAreaField(
+        "Note to the council",
+        widget=GovTextArea(),
+        description="Needed when you ask for changes or record non-compliance",
+        validators=[Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    """A caseworker reopens a closed recommendation."""
+
+    reason = TextAreaField(
+        "Why reopen it?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say why you are reopening it"), Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Reopen", widget=GovSubmitInput())
+
+
+class ExtensionRequestForm(FlaskForm):
+    """A council officer asks for more time."""
+
+    until = GovDateField("New date you are asking for", description="For example, 31 3 2025")
+    reason = TextAreaField(
+        "Why the council needs more time",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say why the council needs more time"), Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Ask for more time", widget=GovSubmitInput())
+
+
+class ExtensionDecisionForm(FlaskForm):
+    """A caseworker agrees or refuses a request for more time."""
+
+    decision = RadioField(
+        "Your decision",
+        widget=GovRadioInput(),
+        choices=options([("agreed", "Agree: move the due date"), ("refused", "Refuse")]),
+        validators=[InputRequired("Choose agree or refuse")],
+        validate_choice=False,  # the service checks the value, with its own message
+    )
+    note = TextAreaField(
+        "Note to the council",
+        widget=GovTextArea(),
+        description="Needed when you refuse",
+        validators=[Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+
+class FileSlotForm(Form):
+    """One file of a submission and its note (inside the upload form: no CSRF of its own)."""
+
+    file = FileField("File", widget=GovFileInput())
+    note = StringField(
+        "Note about this file (optional)", widget=GovTextInput(), validators=[Length(max=5000)]
+    )
+
+
+class EvidenceForm(FlaskForm):
+    """A council officer's evidence: several files, each with an optional note."""
+
+    files = FieldList(FormField(FileSlotForm), min_entries=3, max_entries=10)
+    note = TextAreaField(
+        "Anything the caseworker should know (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Send the evidence", widget=GovSubmitInput())

@@ -1,56 +1,165 @@
-"""Recommendation pages: the deadline read from the words, corrections, recorded events."""
+"""Recommendation pages: the lists people work from, the page, and the actions on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask.typing import ResponseReturnValue
+from collections.abc import Callable
 
-from tracker import access, clock, deadlines
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+
+from tracker import access, clock
 from tracker.access import Permission
 from tracker.extensions import db
-from tracker.forms import apply_errors, form_int
-from tracker.models import AuditEvent, Recommendation
-from tracker.recommendations.forms import DueDateForm, EventDateForm
-from tracker.services import audit, recommendations
-from tracker.services.errors import ConflictError, ValidationError
+from tracker.forms import form_int
+from tracker.models import Recommendation, User
+from tracker.pagination import page_number, paginate
+from tracker.recommendations.page import FORMS, event_form, refused, render_page
+from tracker.services import compliance, recommendations, worklists
+from tracker.services.authorities import authority_choices
+from tracker.services.errors import DomainError
 from tracker.web import long_date
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
+
+Action = Callable[[Recommendation, FlaskForm, User], str]
+
+
+@bp.route("/")
+@access.signed_in
+def index() -> ResponseReturnValue:
+    """Open recommendations, due soonest first: an officer's are their own council's."""
+    user = access.acting_user()
+    return _worklist(
+        worklists.due_list(access.case_scope(user), authority=request.args.get("authority", "")),
+        "Your council's recommendations" if user.authority else "Open recommendations",
+        "recommendations.index",
+    )
+
+
+@bp.route("/review")
+@access.requires(Permission.REVIEW_EVIDENCE)
+def review_queue() -> ResponseReturnValue:
+    """Evidence awaiting review, the longest waiting first."""
+    scope = access.case_scope(access.acting_user())
+    return _worklist(
+        worklists.review_queue(scope, authority=request.args.get("authority", "")),
+        "Evidence to review",
+        "recommendations.review_queue",
+    )
+
+
+@bp.route("/overdue")
+@access.requires(Permission.VIEW_ALL_COUNCILS)
+def chase_list() -> ResponseReturnValue:
+    """Overdue recommendations to chase, the most overdue first."""
+    scope = access.case_scope(access.acting_user())
+    statement = worklists.chase_list(
+        scope, clock.today(), authority=request.args.get("authority", "")
+    )
+    return _worklist(statement, "Overdue recommendations to chase", "recommendations.chase_list")
 
 
 @bp.route("/<int:recommendation_id>")
 @access.signed_in
 def show(recommendation_id: int) -> ResponseReturnValue:
-    """What the council will do, by when and why that date, and everything that happened."""
-    recommendation = access.get_recommendation_or_404(recommendation_id, access.acting_user())
-    return _page(recommendation, DueDateForm())
+    """What the council will do, by when and why that date, its evidence and its history."""
+    return render_page(access.get_recommendation_or_404(recommendation_id, access.acting_user()))
 
 
-@bp.route("/<int:recommendation_id>/due-date", methods=["POST"])
+def _due_date(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    recommendations.set_due_date(
+        db.session,
+        recommendation,
+        due_date=form.due_date.data,
+        reason=form.reason.data or "",
+        expected_version=form_int(form.version.data),
+        actor=user,
+        now=clock.now(),
+    )
+    return f"The due date is now {long_date(form.due_date.data)}."
+
+
+def _review(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    compliance.review(
+        db.session,
+        recommendation,
+        form.decision.data or "",
+        form.note.data or "",
+        actor=user,
+        now=clock.now(),
+        expected_version=form_int(form.version.data),
+    )
+    message = f"Recorded: {recommendation.status.label.lower()}."
+    if outcome := recommendation.case.compliance_outcome:
+        message += f" The case's compliance outcome is {outcome.label.lower()}."
+    return message
+
+
+def _reopen(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    compliance.reopen(
+        db.session,
+        recommendation,
+        form.reason.data or "",
+        actor=user,
+        now=clock.now(),
+        expected_version=form_int(form.version.data),
+    )
+    return "The recommendation was reopened; the case's compliance outcome is withdrawn."
+
+
+def _extension(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    compliance.request_extension(
+        db.session,
+        recommendation,
+        form.until.data,
+        form.reason.data or "",
+        actor=user,
+        now=clock.now(),
+        today=clock.today(),
+        expected_version=form_int(form.version.data),
+    )
+    return "Your request for more time was sent to the caseworker."
+
+
+def _decision(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    extension = compliance.decide_extension(
+        db.session,
+        recommendation,
+        form.decision.data or "",
+        form.note.data or "",
+        actor=user,
+        now=clock.now(),
+        today=clock.today(),
+        expected_version=form_int(form.version.data),
+    )
+    if extension.status.value == "agreed":
+        return f"More time agreed: the due date is now {long_date(recommendation.due_date)}."
+    return "The request for more time was refused."
+
+
+ACTIONS: dict[str, tuple[str, Permission, Action]] = {
+    "due-date": ("due", Permission.RECORD_CASES, _due_date),
+    "review": ("review", Permission.REVIEW_EVIDENCE, _review),
+    "reopen": ("reopen", Permission.REVIEW_EVIDENCE, _reopen),
+    "extension": ("extension", Permission.REQUEST_EXTENSION, _extension),
+    "extension-decision": ("decision", Permission.REVIEW_EVIDENCE, _decision),
+}
+
+
+@bp.route(
+    "/<int:recommendation_id>/<any(" + ", ".join(repr(name) for name in ACTIONS) + "):action>",
+    methods=["POST"],
+)
 @access.signed_in
-def set_due_date(recommendation_id: int) -> ResponseReturnValue:
-    """A caseworker sets or corrects the agreed due date."""
+def act(recommendation_id: int, action: str) -> ResponseReturnValue:
+    """Set a due date, review evidence, reopen, ask for or decide on more time."""
+    prefix, permission, perform = ACTIONS[action]
     user = access.acting_user()
     recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.RECORD_CASES)
-    form = DueDateForm()
-    if form.validate():
-        try:
-            recommendations.set_due_date(
-                db.session,
-                recommendation,
-                due_date=form.due_date.data,
-                reason=form.reason.data or "",
-                expected_version=form_int(form.version.data),
-                actor=user,
-                now=clock.now(),
-            )
-        except (ValidationError, ConflictError) as error:
-            return _refused(recommendation, error, due_date_form=form)
-        db.session.commit()
-        flash(f"The due date is now {long_date(form.due_date.data)}.", "success")
-        return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
-    return _page(recommendation, form)
+    access.ensure(user, permission)
+    form = FORMS[prefix](prefix=prefix)
+    return _perform(recommendation, form, lambda: perform(recommendation, form, user))
 
 
 @bp.route("/<int:recommendation_id>/events/<int:position>", methods=["POST"])
@@ -60,74 +169,53 @@ def record_event_date(recommendation_id: int, position: int) -> ResponseReturnVa
     user = access.acting_user()
     recommendation = access.get_recommendation_or_404(recommendation_id, user)
     access.ensure(user, Permission.RECORD_CASES)
-    form = _event_form(position)
-    if form.validate():
-        try:
-            recommendations.record_event_date(
-                db.session,
-                recommendation,
-                position=position,
-                event_date=form.event_date.data,
-                expected_version=form_int(form.version.data),
-                actor=user,
-                now=clock.now(),
-            )
-        except (ValidationError, ConflictError) as error:
-            return _refused(recommendation, error, event_form=(position, form))
-        db.session.commit()
-        flash("The date was recorded and the deadline worked out again.", "success")
-        return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
-    return _page(recommendation, DueDateForm(), (position, form))
+    form = event_form(position)
+
+    def perform() -> str:
+        recommendations.record_event_date(
+            db.session,
+            recommendation,
+            position=position,
+            event_date=form.event_date.data,
+            expected_version=form_int(form.version.data),
+            actor=user,
+            now=clock.now(),
+        )
+        return "The date was recorded and the deadline worked out again."
+
+    return _perform(recommendation, form, perform)
 
 
-def _event_form(position: int) -> EventDateForm:
-    # One form per waiting part on the page, each with its own field names and ids.
-    return EventDateForm(prefix=f"event-{position}")
-
-
-def _refused(
-    recommendation: Recommendation,
-    error: ValidationError | ConflictError,
-    *,
-    due_date_form: DueDateForm | None = None,
-    event_form: tuple[int, EventDateForm] | None = None,
+def _perform(
+    recommendation: Recommendation, form: FlaskForm, perform: Callable[[], str]
 ) -> ResponseReturnValue:
-    """Show the page again with what was wrong; nothing was saved."""
-    db.session.rollback()
-    form = due_date_form or (event_form[1] if event_form else None)
-    assert form is not None
-    if isinstance(error, ValidationError):
-        apply_errors(form, error.fields)
-    else:
-        form.form_errors.append(error.message)
-    return _page(recommendation, due_date_form or DueDateForm(), event_form)
+    """Validate, act, commit and say what happened; or show the page again with the problem."""
+    if not form.validate():
+        return render_page(recommendation, form)
+    try:
+        message = perform()
+        db.session.commit()
+    except DomainError as error:
+        return refused(recommendation, form, error)
+    flash(message, "success")
+    return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
 
 
-def _page(
-    recommendation: Recommendation,
-    due_date_form: DueDateForm,
-    submitted_event_form: tuple[int, EventDateForm] | None = None,
-) -> str:
-    case = recommendation.case
-    event_forms = {
-        part.position: _event_form(part.position)
-        for part in recommendation.deadline_parts
-        if part.awaits_event
-    }
-    if submitted_event_form:
-        event_forms[submitted_event_form[0]] = submitted_event_form[1]
-    for form in (due_date_form, *event_forms.values()):
-        form.version.data = str(recommendation.version)
-    history = audit.history(db.session, AuditEvent.recommendation_id == recommendation.id)
-    reading = deadlines.compute_deadline(recommendation.text, case.decision_date)
+def _worklist(statement: object, title: str, endpoint: str) -> ResponseReturnValue:
+    page = paginate(
+        db.session,
+        statement,  # type: ignore[arg-type]
+        page_number(request.args.get("page")),
+        current_app.config["PER_PAGE"],
+    )
+    user = access.acting_user()
     return render_template(
-        "recommendations/show.html",
-        recommendation=recommendation,
-        case=case,
-        history=history,
-        problems=reading.problems,
+        "recommendations/list.html",
+        page=page,
+        title=title,
+        endpoint=endpoint,
         today=clock.today(),
-        due_date_form=due_date_form,
-        event_forms=event_forms,
-        form=next((f for f in (due_date_form, *event_forms.values()) if f.errors), None),
+        authorities=authority_choices(db.session, access.authority_scope(user)),
+        authority=request.args.get("authority", "").upper(),
+        query={key: value for key, value in request.args.items() if key != "page" and value},
     )

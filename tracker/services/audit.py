@@ -24,18 +24,21 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
+    about: Case | Recommendation | None = None,
 ) -> AuditEvent:
     """Append one event about `entity`; flushes so the entity has its id.
 
-    Events about a case or a recommendation are filed under them, for their timelines.
+    Events about a case or a recommendation (or about something of theirs, given as `about`:
+    evidence, an extension request) are filed under them, for their timelines.
     """
     if getattr(entity, "id", None) is None:
         session.flush()
+    filed_under = about or entity
     case_id = recommendation_id = None
-    if isinstance(entity, Case):
-        case_id = entity.id
-    elif isinstance(entity, Recommendation):
-        case_id, recommendation_id = entity.case_id, entity.id
+    if isinstance(filed_under, Case):
+        case_id = filed_under.id
+    elif isinstance(filed_under, Recommendation):
+        case_id, recommendation_id = filed_under.case_id, filed_under.id
     event = AuditEvent(
         occurred_at=now,
         actor_id=actor.id if actor is not None else None,
@@ -66,7 +69,12 @@ def history(session: Session, about: sa.ColumnElement[bool]) -> list[tuple[Audit
 
 def snapshot(entity: Base, fields: Iterable[str]) -> dict[str, Any]:
     """The named attributes of `entity` as JSON-ready values."""
-    return {name: _jsonable(getattr(entity, name)) for name in fields}
+    return snapshot_values({name: getattr(entity, name) for name in fields})
+
+
+def snapshot_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Values (dates, enums, decimals …) as JSON-ready values."""
+    return {name: _jsonable(value) for name, value in values.items()}
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

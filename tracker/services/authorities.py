@@ -76,6 +76,14 @@ def update_authority(
     return authority
 
 
+def authority_choices(session: Session, scope: sa.ColumnElement[bool]) -> list[tuple[str, str]]:
+    """(code, name) of the authorities within `scope`, by name, for lists and filters."""
+    rows = session.execute(
+        sa.select(Authority.code, Authority.name).where(scope).order_by(Authority.name)
+    )
+    return [(code, name) for code, name in rows]
+
+
 def find_authority(session: Session, code: str) -> Authority | None:
     """The council with this code (any letter case), if there is one."""
     return session.scalar(sa.select(Authority).where(Authority.code == code.strip().upper()))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 
 class DomainError(Exception):
@@ -25,5 +29,18 @@ class ConflictError(DomainError):
     """The record changed since the person looked at it."""
 
 
+class StateError(DomainError):
+    """The action does not fit where the record stands (reviewing a closed recommendation)."""
+
+
 class SignInRefused(DomainError):
     """Wrong e-mail or password, or too many attempts."""
+
+
+@contextmanager
+def stale_as_conflict(message: str) -> Iterator[None]:
+    """Turn a lost race (a concurrent change got there first) into a ConflictError."""
+    try:
+        yield
+    except (StaleDataError, IntegrityError) as error:
+        raise ConflictError(message) from error

@@ -1,0 +1,76 @@
+"""Evidence pages: an officer's upload, and downloads that check permission every time."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.evidence.uploads import chosen, uploads_kept
+from tracker.extensions import db
+from tracker.forms import form_int
+from tracker.recommendations.forms import EvidenceForm
+from tracker.recommendations.page import refused, render_page
+from tracker.services import compliance
+from tracker.services.errors import DomainError
+from tracker.web import evidence_store
+
+bp = Blueprint("evidence", __name__)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/evidence", methods=["POST"])
+@access.signed_in
+def upload(recommendation_id: int) -> ResponseReturnValue:
+    """A council officer sends evidence for a recommendation: a new revision."""
+    user = access.acting_user()
+    recommendation = access.get_recommendation_or_404(recommendation_id, user)
+    access.ensure(user, Permission.SUBMIT_EVIDENCE)
+    form = EvidenceForm(prefix="evidence")
+    if not form.validate():
+        return render_page(recommendation, form)
+    files = [
+        (slot.form.file.name, slot.form.file.data, slot.form.note.data or "")
+        for slot in form.files
+        if chosen(slot.form.file.data)
+    ]
+    try:
+        with uploads_kept(db.session, evidence_store(), files) as kept:
+            submission = compliance.submit_evidence(
+                db.session,
+                recommendation,
+                kept,
+                form.note.data or "",
+                actor=user,
+                now=clock.now(),
+                expected_version=form_int(form.version.data),
+            )
+            db.session.commit()
+    except DomainError as error:
+        return refused(recommendation, form, error)
+    count = len(submission.files)
+    flash(
+        f"Thank you: {count} file{'s' if count != 1 else ''} sent as revision "
+        f"{submission.revision}. A caseworker will review it.",
+        "success",
+    )
+    return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+
+
+@bp.route("/evidence/<int:file_id>")
+@access.signed_in
+def download(file_id: int) -> ResponseReturnValue:
+    """The file as it was received, as an attachment, to anyone who may see its case."""
+    evidence_file = access.get_evidence_file_or_404(file_id, access.acting_user())
+    response = send_file(
+        evidence_store().path(evidence_file.sha256),
+        mimetype=evidence_file.content_type,
+        as_attachment=True,
+        download_name=evidence_file.original_name,
+        etag=evidence_file.sha256,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
