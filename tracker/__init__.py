@@ -59,7 +59,9 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.home.routes import bp as home_bp
     from tracker.recommendations.routes import bp as recommendations_bp
     from tracker.users.routes import bp as users_bp
+    from tracker.web import RecordIdConverter
 
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     for blueprint in (
         auth_bp,
         home_bp,

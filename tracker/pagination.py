@@ -35,8 +35,13 @@ def paginate(session: Session, statement: sa.Select[Any], page: int, per_page: i
     )
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    limited = statement.limit(per_page).offset((page - 1) * per_page)
-    items = list(session.scalars(limited).unique())
+    offset = (page - 1) * per_page
+    # Past the last page there is nothing to fetch (and a huge offset would not fit in SQL).
+    items = (
+        list(session.scalars(statement.limit(per_page).offset(offset)).unique())
+        if offset < total
+        else []
+    )
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 

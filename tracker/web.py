@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import IO
+from typing import IO, Any
 
 from flask import Flask, Request, current_app, g, request
 from flask.wrappers import Response
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
 from tracker import access, clock, filetypes
 from tracker.extensions import db, login_manager
@@ -19,6 +20,15 @@ from tracker.models import User
 from tracker.storage import Store
 
 SERVICE_NAME = "Remedy Tracker"
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in every route stops at the largest whole number the database stores
+    (PostgreSQL's `integer`): a huge number in an address is "not found", not a 500."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 class TrackerRequest(Request):
