@@ -448,3 +448,30 @@ def test_a_stale_page_is_told_the_record_changed(app, client, setting) -> None:
     assert "Someone else changed this recommendation" in response.get_data(as_text=True)
     assert recommendation(app, first).status is RecommendationStatus.ACCEPTED
 
+
+def test_closing_a_cases_last_two_at_once_still_records_its_outcome(app, build, setting) -> None:
+    """Two caseworkers each close one of the case's two open recommendations at the same
+    moment: neither saw the other's, so one is told to try again rather than both saving
+    and the case never getting its outcome."""
+    first, second = setting["ids"]
+    build.user("caseworker", email="second@example.org")
+    now = datetime.now(UTC)
+    with app.app_context():
+        mine = db.session.get(Recommendation, first)
+        _ = mine.case.recommendations  # what this caseworker's page showed: both open
+        me = db.session.scalar(sa.select(User).where(User.email == setting["caseworker"]))
+        with app.app_context():
+            theirs = db.session.get(Recommendation, second)
+            them = db.session.scalar(sa.select(User).where(User.email == "second@example.org"))
+            compliance.review(db.session, theirs, "not_complied", "No.", actor=them, now=now)
+            db.session.commit()
+        with pytest.raises(ConflictError, match="changed"):
+            compliance.review(db.session, mine, "not_complied", "No.", actor=me, now=now)
+        db.session.rollback()
+    assert recommendation(app, first).status is RecommendationStatus.OPEN
+    with app.app_context():  # trying again sees both, and settles the case
+        again = db.session.get(Recommendation, first)
+        me = db.session.scalar(sa.select(User).where(User.email == setting["caseworker"]))
+        compliance.review(db.session, again, "not_complied", "No.", actor=me, now=now)
+        db.session.commit()
+    assert case(app).compliance_outcome is ComplianceOutcome.NOT_SATISFIED

@@ -354,20 +354,25 @@ def pending_extension(session: Session, recommendation: Recommendation) -> Exten
 
 def settle_case(session: Session, case: Case, *, actor: User | None, now: datetime) -> None:
     """Record the case's compliance outcome when every recommendation is closed, with that
-    day's date; withdraw it when one is reopened."""
-    recommendations = case.recommendations
-    outcome = compliance_outcome(recommendations)
-    if outcome == case.compliance_outcome:
-        return
+    day's date; withdraw it when one is reopened.
+
+    The case's version moves even when its outcome does not: two people closing its last
+    two open recommendations at once each see the other's as open, and without this both
+    would save and the case would never get its outcome. One of them is told to try again.
+    """
+    outcome = compliance_outcome(case.recommendations)
     before = {
         "compliance_outcome": case.compliance_outcome,
         "compliance_date": case.compliance_date,
     }
-    case.compliance_outcome = outcome
-    case.compliance_date = now.astimezone(clock.LOCAL_TIME).date() if outcome else None
     case.updated_at = now
+    if outcome != case.compliance_outcome:
+        case.compliance_outcome = outcome
+        case.compliance_date = now.astimezone(clock.LOCAL_TIME).date() if outcome else None
     with stale_as_conflict("The case changed while this was being saved. Try again."):
         session.flush()
+    if outcome == before["compliance_outcome"]:
+        return
     audit.record(
         session,
         action="case.compliance_recorded" if outcome else "case.compliance_withdrawn",
