@@ -185,3 +185,19 @@ def test_extension_requests_are_checked(client, api) -> None:
         f"{path}/decision", json={"decision": "refused"}, headers=api["caseworker"]
     )
     assert error(refuse, 409)["code"] == "invalid_state"
+
+
+def test_more_time_cannot_be_agreed_once_the_work_is_judged(client, api) -> None:
+    """Agreeing a later date after closing would rejudge work already judged late or on
+    time: the request waits until the recommendation is reopened."""
+    path = f"/api/v1/recommendations/{api['id']}/extension"
+    client.post(
+        path, json={"until": "2027-01-31", "reason": "Payment run."}, headers=api["officer"]
+    )
+    assert review(client, api, "not_complied", "Refused to pay.").status_code == 200
+    decided = client.post(
+        f"{path}/decision", json={"decision": "agreed"}, headers=api["caseworker"]
+    )
+    assert "reopen it" in error(decided, 409)["message"]
+    status = client.get(f"/api/v1/recommendations/{api['id']}", headers=api["caseworker"]).json
+    assert status["due_date"] == "2026-12-01"

@@ -306,6 +306,9 @@ def decide_extension(
 ) -> ExtensionRequest:
     """A caseworker agrees (the agreed due date moves) or refuses a request for more time."""
     _check_version(recommendation, expected_version)
+    if recommendation.status.closed:
+        # Moving the date now would rejudge work already judged on time or late.
+        raise StateError("This recommendation is closed: reopen it before deciding on more time.")
     extension = pending_extension(session, recommendation)
     if extension is None:
         raise StateError("There is no request for more time waiting for a decision.")
