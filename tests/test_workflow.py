@@ -117,12 +117,17 @@ def test_the_whole_journey_ends_with_the_case_satisfied(app, client, setting) ->
         "review",
         "review",
         decision="changes_requested",
-        note="The receipt does not show the amount.",
+        note="The receipt does not show the <b>amount</b>.",
     )
     assert response.status_code == 302
     assert recommendation(app, first).status is RecommendationStatus.CHANGES_REQUESTED
     officer_view = officer.get(f"/recommendations/{first}").get_data(as_text=True)
-    assert "The receipt does not show the amount." in officer_view
+    # The banner's markup is markup and the caseworker's words are text.
+    assert (
+        '<p class="govuk-body app-table__cell--text">'
+        "The receipt does not show the &lt;b&gt;amount&lt;/b&gt;.</p>" in officer_view
+    )
+    assert "&lt;p" not in officer_view
 
     send_evidence(officer, first, [(samples.CSV, "payment.csv")])
     assert recommendation(app, first).status is RecommendationStatus.EVIDENCE_SUBMITTED
