@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Response,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -67,16 +74,30 @@ def _failed_asset(response: Response, errors: list[str]) -> None:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser tab with its own cookies; fails on any JavaScript error or console
-    error (a Content-Security-Policy violation is reported there)."""
-    context = browser.new_context()
-    tab = context.new_page()
+def open_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Opens browser tabs, each in a context of its own (its own cookies: another person at
+    another computer); fails the test on any JavaScript error or console error (a
+    Content-Security-Policy violation is reported there) or failed asset in any of them."""
+    contexts: list[BrowserContext] = []
     errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda message: _console_error(message, errors))
-    tab.on("response", lambda response: _failed_asset(response, errors))
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
+
+    def open_tab() -> Page:
+        context = browser.new_context()
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("console", lambda message: _console_error(message, errors))
+        tab.on("response", lambda response: _failed_asset(response, errors))
+        tab.set_default_timeout(10_000)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
     assert errors == [], f"errors in the browser: {errors}"
+
+
+@pytest.fixture
+def page(open_page: Callable[[], Page]) -> Page:
+    """A fresh browser tab with its own cookies, failing the test on any browser error."""
+    return open_page()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from tests import samples
 from tests.helpers import PASSWORD
 from tracker import PROJECT_ROOT
 
@@ -66,11 +69,24 @@ def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server:
                 "/cases/new",
                 "/cases/24-007-343/edit",
                 "/recommendations/1",
+                "/recommendations/",
+                "/recommendations/review",
+                "/recommendations/overdue",
                 "/authorities/",
                 "/nowhere",
             ],
         ),
-        ("officer", ["/", "/cases/", "/cases/24-007-343", "/recommendations/1", "/authorities/"]),
+        (
+            "officer",
+            [
+                "/",
+                "/cases/",
+                "/cases/24-007-343",
+                "/recommendations/1",
+                "/recommendations/",
+                "/authorities/",
+            ],
+        ),
         ("manager", ["/"]),
         ("admin", ["/", "/users/", "/users/new", "/authorities/new", "/authorities/LEICS/edit"]),
     ],
@@ -111,3 +127,66 @@ def test_a_form_full_of_errors_is_accessible(page: Page, live_server: str, seede
     page.get_by_role("button", name="Save case").click()
     assert page.get_by_text("There is a problem").is_visible()
     assert violations(page) == []
+
+
+def test_a_recommendation_in_its_busiest_state_is_accessible(
+    open_page: Callable[[], Page], live_server: str, seeded, build, frozen_clock, tmp_path
+) -> None:
+    """Evidence in, more time asked for: the caseworker's page has every form, table and list
+    on it at once, and then an error summary too."""
+    build.case(
+        "LEICS",
+        reference="26 000 002",
+        decided=date(2026, 11, 1),
+        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
+    )
+    (recommendation,) = build.recommendation_ids("26 000 002")
+    address = f"{live_server}/recommendations/{recommendation}"
+    found: dict[str, list[str]] = {}
+
+    officer = open_page()
+    sign_in(officer, live_server, seeded["officer"])
+    officer.goto(address)
+    for slot, (name, content, note) in enumerate(
+        (
+            ("receipt.pdf", samples.PDF, "Bank transfer to Mrs X"),
+            ("letter.docx", samples.DOCX, "Our apology"),
+        ),
+        start=1,
+    ):
+        (tmp_path / name).write_bytes(content)
+        officer.get_by_label(f"File {slot}", exact=True).set_input_files(tmp_path / name)
+        file = officer.get_by_role("group", name=f"File {slot}")
+        file.get_by_label("Note about this file").fill(note)
+    officer.get_by_label("Anything the caseworker should know").fill("Paid on 20 November.")
+    officer.get_by_role("button", name="Send the evidence").click()
+    expect(officer.get_by_text("2 files sent as revision 1")).to_be_visible()
+
+    officer.locator("summary", has_text="Ask for more time").click()
+    officer.get_by_role("button", name="Ask for more time").click()
+    expect(officer.get_by_role("alert")).to_contain_text("Enter the new date you are asking for")
+    found["officer: more time asked for without a date"] = violations(officer)
+    until = officer.get_by_role("group", name="New date you are asking for")
+    for label, value in (("Day", "31"), ("Month", "12"), ("Year", "2026")):
+        until.get_by_label(label).fill(value)
+    officer.get_by_label("Why the council needs more time").fill("The payment run is monthly.")
+    officer.get_by_role("button", name="Ask for more time").click()
+    expect(officer.get_by_text("Your request for more time was sent")).to_be_visible()
+    found["officer: evidence sent, more time asked for"] = violations(officer)
+
+    caseworker = open_page()
+    sign_in(caseworker, live_server, seeded["caseworker"])
+    caseworker.goto(address)
+    expect(caseworker.get_by_role("group", name="Agree to more time?")).to_be_visible()
+    expect(caseworker.get_by_role("group", name="Your decision")).to_be_visible()
+    expect(caseworker.get_by_role("table", name="Files in revision 1")).to_be_visible()
+    expect(caseworker.get_by_role("heading", name="History")).to_be_visible()
+    found["caseworker: evidence and a request to decide"] = violations(caseworker)
+    review = caseworker.locator("form").filter(
+        has=caseworker.get_by_role("group", name="Your decision")
+    )
+    review.get_by_role("button", name="Record the decision").click()
+    expect(caseworker.get_by_role("alert")).to_contain_text("Choose your decision")
+    found["caseworker: the review form sent empty"] = violations(caseworker)
+
+    assert found == {state: [] for state in found}
