@@ -10,6 +10,7 @@ from flask import Flask
 from config import database_url
 from tests.helpers import sign_in
 from tracker import create_app
+from tracker.extensions import db
 
 
 def test_create_app_takes_overrides_over_everything(tmp_path: Path) -> None:
@@ -104,3 +105,24 @@ def test_no_gov_uk_branding(client: object, app: Flask) -> None:
     assert "Remedy Tracker" in html
     for branding in ("GOV.UK", "govuk-logo", "crown", "Crown copyright", "favicon.ico"):
         assert branding not in html
+
+
+def test_the_error_page_shows_after_a_failed_transaction(app, build) -> None:
+    """A save that fails deep in the database still gets the GOV.UK error page, navigation
+    and all, rather than a second failure while drawing it."""
+    from tracker.models import Authority
+
+    def broken() -> str:
+        db.session.add(Authority(code="X"))  # no name, type or population: refused
+        db.session.flush()
+        return "never"
+
+    app.add_url_rule("/broken", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    sign_in(client, build.user("caseworker"))
+    response = client.get("/broken")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in html
+    assert "Sign out" in html

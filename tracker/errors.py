@@ -9,6 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from tracker.extensions import db
+
 ERROR_CODES = {
     400: "bad_request",
     401: "unauthorised",
@@ -63,6 +65,10 @@ def json_error(
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
+    if status >= 500:
+        # Whatever failed may have left the transaction unusable; the error page (its
+        # navigation asks the database who is signed in) must still show.
+        db.session.rollback()
     if is_api_request():
         data = getattr(error, "data", None) or {}
         fields = _flatten(data.get("messages") or data.get("errors") or {})
