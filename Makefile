@@ -20,8 +20,11 @@ PORT ?= 5000
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: install assets ## Migrate the SQLite database and serve on http://127.0.0.1:5000
+run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:5000 with the scheduler
 	$(FLASK) db upgrade
+	@# The scheduler is its own process (as in production); it stops with the server.
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install assets browser ## Run the whole test suite (SQLite, or DATABASE_URL if set)
@@ -31,8 +34,15 @@ demo: install ## Load the demonstration data built from the source documents
 	$(FLASK) db upgrade
 	$(FLASK) demo
 
-bench: install ## Measure speed (results in the output; never timed assertions in tests)
-	$(BIN)/pytest tests/benchmarks -m benchmark -s -q
+# The benchmarks run on SQLite, then on PostgreSQL when one answers at BENCH_DATABASE_URL.
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+bench: install ## Measure speed on SQLite and PostgreSQL (figures in the output; tests never time)
+	DATABASE_URL= $(BIN)/pytest tests/benchmarks -m benchmark -s -q
+	@if $(BIN)/python -c 'import sqlalchemy as sa, sys; from config import database_url; \
+	  sa.create_engine(database_url(sys.argv[1])).connect().close()' '$(BENCH_DATABASE_URL)' 2>/dev/null; \
+	then DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/pytest tests/benchmarks -m benchmark -s -q; \
+	else echo "No PostgreSQL at $(BENCH_DATABASE_URL): benchmarks ran on SQLite only."; fi
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .

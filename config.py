@@ -33,6 +33,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
     SMTP_URL = os.environ.get("SMTP_URL")
+    # Off: notices are still recorded and shown in the app, and no e-mail is sent.
+    EMAIL_ENABLED = _flag("EMAIL_ENABLED", True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Remedy Tracker <remedy-tracker@localhost>")
     WORKING_DAYS_CALENDAR = os.environ.get("WORKING_DAYS_CALENDAR", "england-and-wales")
     # When a recommendation's words state no deadline, this much time after the decision is
     # assumed (and marked for a caseworker to confirm).

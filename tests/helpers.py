@@ -104,7 +104,13 @@ class Builders:
         with self.app.app_context():
             user = accounts.find_user(db.session, email)
             assert user is not None
-            data = accounts.UserInput(email=email, name=user.name, role=user.role, active=False)
+            data = accounts.UserInput(
+                email=email,
+                name=user.name,
+                role=user.role,
+                authority_code=user.authority.code if user.authority else None,
+                active=False,
+            )
             accounts.update_user(db.session, user, data, actor=None, now=clock.now())
             db.session.commit()
 
@@ -137,9 +143,11 @@ class Builders:
         outcome: str = "upheld",
         decided: date | None = None,
         recommendations: list[tuple[str, str]] | None = None,
+        recorded_by: str | None = None,
         **details: Any,
     ) -> str:
-        """A case (upheld, with one personal remedy, unless told otherwise); its reference."""
+        """A case (upheld, with one personal remedy, unless told otherwise); its reference.
+        `recorded_by` is the e-mail of the caseworker who records it (none: the system)."""
         if reference is None:
             self._references += 1
             # 24 9xx xxx: clear of the references tests write out themselves.
@@ -164,7 +172,8 @@ class Builders:
             **details,
         )
         with self.app.app_context():
-            case = create_case(db.session, data, actor=None, now=clock.now(), today=clock.today())
+            actor = accounts.find_user(db.session, recorded_by) if recorded_by else None
+            case = create_case(db.session, data, actor=actor, now=clock.now(), today=clock.today())
             db.session.commit()
             return case.reference
 

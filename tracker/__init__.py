@@ -83,8 +83,8 @@ def _register_web(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from tracker.cli import users_cli
+    from tracker.cli import scheduler_command, sweep_command, users_cli
     from tracker.demo import demo_command
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_command)
+    for command in (users_cli, demo_command, sweep_command, scheduler_command):
+        app.cli.add_command(command)

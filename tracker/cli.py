@@ -1,11 +1,15 @@
-"""Command-line account management: `flask users create` and `flask users token`."""
+"""Commands: accounts (`flask users …`), the daily jobs now (`flask sweep`), the scheduler."""
 
 from __future__ import annotations
 
-import click
-from flask.cli import AppGroup
+import logging
+from datetime import datetime
 
-from tracker import clock
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from tracker import clock, scheduler
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.services import accounts
@@ -64,3 +68,31 @@ def revoke_tokens(email: str) -> None:
     count = accounts.revoke_tokens(db.session, user, actor=None, now=clock.now())
     db.session.commit()
     click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {user.email}.")
+
+
+@click.command("sweep")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Run as if it were this day (YYYY-MM-DD); default today.",
+)
+@with_appcontext
+def sweep_command(today: datetime | None) -> None:
+    """Run the overdue sweep, reminders, chasers and escalations once, now, then send e-mail."""
+    day = today.date() if today else clock.today()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"{day.isoformat()}: {scheduler.daily_jobs(app, day)}.")
+    sent = scheduler.deliver_email(app)
+    click.echo(f"E-mail: {sent}." if sent else "E-mail is off: the notices are in the app.")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler in the foreground (one per deployment); Ctrl-C stops it."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo("Scheduler running: daily jobs every hour, e-mail every 5 minutes.")
+    try:
+        scheduler.build_scheduler(current_app._get_current_object()).start()  # type: ignore[attr-defined]
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 
 def configure_engine(engine: sa.Engine) -> None:
@@ -19,3 +23,29 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.close()
+
+
+def insert_or_ignore(session: Session, model: type[Any]) -> Insert:
+    """`INSERT … ON CONFLICT DO NOTHING` on either database: a row that would break a unique
+    key is skipped, which is how the notification ledger stays exactly-once."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing()
+
+
+def lock_for_transaction(session: Session, name: str) -> None:
+    """On PostgreSQL, wait for an advisory lock held until the transaction ends, so two runs
+    of the same job never overlap. SQLite lets one writer at a time anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def upkeep(session: Session) -> None:
+    """Refresh SQLite's query planner statistics (PostgreSQL's autovacuum keeps its own).
+
+    Without them SQLite picks poor plans for the work lists once the tables grow; sampling
+    a thousand rows an index keeps this quick on any size of database.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.text("PRAGMA analysis_limit = 1000"))
+        session.execute(sa.text("ANALYZE"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tracker import deadlines
+from tracker import deadlines, mail
 
 
 def complete(app: Flask) -> None:
@@ -33,6 +33,10 @@ def complete(app: Flask) -> None:
             f"WORKING_DAYS_CALENDAR is {calendar!r}; "
             f"use one of {', '.join(deadlines.WORKING_DAYS_CALENDARS)}"
         )
+    try:
+        mail.configured_mailer(app.config)
+    except ValueError as error:
+        raise RuntimeError(f"SMTP_URL: {error}") from error
     try:
         deadlines.configure(calendar=calendar, defaults=app.config["DEFAULT_DEADLINES"])
     except ValueError as error:

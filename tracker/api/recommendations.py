@@ -171,7 +171,6 @@ def decide_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, 
         body["note"],
         actor=user,
         now=clock.now(),
-        today=clock.today(),
         expected_version=body["version"],
     )
     db.session.commit()

@@ -21,7 +21,7 @@ from tracker.demo.seed import (
     LEICESTERSHIRE_FIGURES_2024_25,
     YearFigures,
 )
-from tracker.models import AuthorityType, Case, ComplianceOutcome, Outcome, Role
+from tracker.models import AuthorityType, Case, ComplianceOutcome, Outcome, Role, User
 from tracker.services import accounts
 from tracker.services.authorities import AuthorityInput, create_authority, find_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
@@ -104,29 +104,48 @@ def load_demo(session: Session, *, now: datetime, today: date) -> DemoResult:
     if result.loaded:
         for council in (LEICESTERSHIRE, *OTHER_COUNCILS):
             create_authority(session, council, actor=None, now=now)
-        maker = _CaseMaker(session, random.Random(2025), now=now, today=today)  # noqa: S311
-        maker.leicestershire()
-        for council in OTHER_COUNCILS:
-            maker.council(council)
-        result.cases, result.councils = maker.count, 1 + len(OTHER_COUNCILS)
+    caseworker = None
     for email, name, role, authority in DEMO_USERS:
         data = accounts.UserInput(
             email=email, name=name, role=role, authority_code=authority, password=password
         )
         user = accounts.find_user(session, email)
         if user is None:
-            accounts.create_user(session, data, actor=None, now=now)
+            user = accounts.create_user(session, data, actor=None, now=now)
         else:
             accounts.update_user(session, user, data, actor=None, now=now)
         result.accounts.append((email, role, authority))
+        caseworker = caseworker or (user if role is Role.CASEWORKER else None)
+    if result.loaded:
+        # The demo caseworker records the cases, so chasers about them copy her.
+        maker = _CaseMaker(
+            session,
+            random.Random(2025),  # noqa: S311
+            now=now,
+            today=today,
+            recorded_by=caseworker,
+        )
+        maker.leicestershire()
+        for council in OTHER_COUNCILS:
+            maker.council(council)
+        result.cases, result.councils = maker.count, 1 + len(OTHER_COUNCILS)
     return result
 
 
 class _CaseMaker:
     """Makes cases through the same service the forms and the API use."""
 
-    def __init__(self, session: Session, rng: random.Random, *, now: datetime, today: date):
+    def __init__(
+        self,
+        session: Session,
+        rng: random.Random,
+        *,
+        now: datetime,
+        today: date,
+        recorded_by: User | None,
+    ):
         self.session, self.rng, self.now, self.today = session, rng, now, today
+        self.recorded_by = recorded_by
         self.references = set(session.scalars(sa.select(Case.reference)))
         self.references.update(seed.reference for seed in LEICESTERSHIRE_2024_25)
         self.count = 0
@@ -273,7 +292,7 @@ class _CaseMaker:
             compliance_outcome=compliance[0] if compliance else None,
             compliance_date=compliance[1] if compliance else None,
         )
-        create_case(self.session, data, actor=None, now=self.now, today=self.today)
+        create_case(self.session, data, actor=self.recorded_by, now=self.now, today=self.today)
         self.count += 1
 
     def _reference(self, decided: date) -> str:

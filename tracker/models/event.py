@@ -24,10 +24,11 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(sa.String(64))
     entity_type: Mapped[str] = mapped_column(sa.String(32))
     entity_id: Mapped[int]
-    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    recommendation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("recommendations.id"), index=True
-    )
+    # Where the event is filed, for timelines: by id, like `entity_id`, with no foreign key.
+    # The trail is history: checking each new event against the live tables would only slow
+    # the scheduler's thousands of events a run, and nothing is ever deleted from either.
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     note: Mapped[str] = mapped_column(sa.Text, default="")

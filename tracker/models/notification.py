@@ -18,7 +18,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id"))
-    # reminder_14, reminder_7, reminder_1, chaser, escalation, delayed_remedy …
+    # reminder_14, reminder_7, reminder_1, chaser, escalation, delayed_remedy
     kind: Mapped[str] = mapped_column(sa.String(32))
     # What makes this notice distinct from others of its kind: usually a date.
     occasion: Mapped[str] = mapped_column(sa.String(32))
@@ -33,14 +33,20 @@ class NotificationRecipient(Base):
     """A person a notice goes to, and whether the e-mail has gone out."""
 
     __tablename__ = "notification_recipients"
-    __table_args__ = (sa.UniqueConstraint("notification_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("notification_id", "user_id"),
+        # Every page counts its reader's unread notices.
+        sa.Index("ix_notification_recipients_user_id_read_at", "user_id", "read_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notifications.id"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # Copied in (a caseworker on a chaser) rather than addressed.
     copied: Mapped[bool] = mapped_column(default=False)
     emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Claimed by a delivery run that is sending it now; a claim this old is abandoned.
+    sending_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
     email_attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

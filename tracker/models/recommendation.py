@@ -58,6 +58,8 @@ class Recommendation(Base):
         sa.UniqueConstraint("case_id", "position"),
         sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
         sa.Index("ix_recommendations_status_due_date", "status", "due_date"),
+        # The sweep looks at what it flagged: few rows, however large the table.
+        sa.Index("ix_recommendations_overdue_since", "overdue_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +85,8 @@ class Recommendation(Base):
     due_date_source: Mapped[DueDateSource | None] = mapped_column(
         enum_type(DueDateSource, "due_date_source")
     )
-    # Set by the overdue sweep the first day after the agreed due date passes.
+    # Set by the overdue sweep on the day it finds the agreed due date passed (the first day
+    # after it, when the scheduler runs daily); cleared once it is closed or given more time.
     overdue_since: Mapped[date | None]
     escalated_on: Mapped[date | None]
     delayed_remedy_since: Mapped[date | None]

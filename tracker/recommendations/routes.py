@@ -130,7 +130,6 @@ def _decision(recommendation: Recommendation, form: FlaskForm, user: User) -> st
         form.note.data or "",
         actor=user,
         now=clock.now(),
-        today=clock.today(),
         expected_version=form_int(form.version.data),
     )
     if extension.status.value == "agreed":

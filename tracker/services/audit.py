@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import AuditEvent, Base, Case, Recommendation, User
+from tracker.models.base import UtcDateTime
 
 
 def record(
@@ -53,6 +54,75 @@ def record(
     )
     session.add(event)
     return event
+
+
+_EVENT_COLUMNS = [
+    "occurred_at",
+    "action",
+    "entity_type",
+    "entity_id",
+    "case_id",
+    "recommendation_id",
+    "before",
+    "after",
+    "note",
+]
+
+
+def change_recommendations(
+    session: Session,
+    condition: sa.ColumnElement[bool],
+    values: dict[str, Any],
+    *,
+    action: str,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> int:
+    """Set `values` on every recommendation meeting `condition` and append one event about
+    each (the system acting: the scheduler), in set-based SQL; returns how many changed.
+
+    PostgreSQL does both in one statement (an UPDATE … RETURNING feeding the INSERT).
+    SQLite records the events first and then updates the same rows: its first write takes
+    the database's only write lock, so nothing else changes them in between.
+    """
+
+    def events(source: Any) -> sa.Select[Any]:
+        return sa.select(
+            sa.literal(now, UtcDateTime()),
+            sa.literal(action),
+            sa.literal("recommendation"),
+            source.c.id,
+            source.c.case_id,
+            source.c.id,
+            sa.literal(before, sa.JSON()) if before is not None else sa.null(),
+            sa.literal(after, sa.JSON()) if after is not None else sa.null(),
+            sa.literal(note),
+        )
+
+    update = (
+        sa.update(Recommendation)
+        .where(condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        changed = update.returning(Recommendation.id, Recommendation.case_id).cte("changed")
+        recorded = (
+            sa.insert(AuditEvent)
+            .from_select(_EVENT_COLUMNS, events(changed))
+            .returning(AuditEvent.id)
+            .cte("recorded")
+        )
+        return connection.execute(sa.select(sa.func.count()).select_from(recorded)).scalar_one()
+    table = Recommendation.__table__
+    recorded = connection.execute(
+        sa.insert(AuditEvent).from_select(_EVENT_COLUMNS, events(table).where(condition))
+    ).rowcount
+    session.execute(update)
+    return recorded
 
 
 def history(session: Session, about: sa.ColumnElement[bool]) -> list[tuple[AuditEvent, str | None]]:

@@ -301,7 +301,6 @@ def decide_extension(
     *,
     actor: User,
     now: datetime,
-    today: date,
     expected_version: int | None = None,
 ) -> ExtensionRequest:
     """A caseworker agrees (the agreed due date moves) or refuses a request for more time."""
@@ -325,8 +324,6 @@ def decide_extension(
     if extension.status is ExtensionStatus.AGREED:
         recommendation.due_date = extension.requested_until
         recommendation.due_date_source = DueDateSource.EXTENSION
-        if recommendation.due_date >= today:
-            recommendation.overdue_since = None
     recommendation.updated_at = now
     with stale_as_conflict(STALE_MESSAGE):
         session.flush()

@@ -1,4 +1,4 @@
-"""Counts for the home pages: what is open, overdue, due soon and awaiting review."""
+"""Counts of open work: what is open, overdue, due soon, awaiting review, long delayed."""
 
 from __future__ import annotations
 
@@ -23,21 +23,30 @@ class WorkCounts:
     awaiting_review: int
 
 
+def figures(today: date) -> dict[str, sa.ColumnElement[int]]:
+    """Counts of open work as SQL aggregates over recommendations, by name: the home pages
+    and the scheduler's daily snapshots select the ones they show."""
+    is_open = Recommendation.is_open_condition()
+    return {
+        "open": sa.func.count().filter(is_open),
+        "overdue": sa.func.count().filter(Recommendation.overdue_condition(today)),
+        "due_soon": sa.func.count().filter(
+            is_open, Recommendation.due_date.between(today, today + timedelta(days=DUE_SOON_DAYS))
+        ),
+        "awaiting_review": sa.func.count().filter(
+            Recommendation.status == RecommendationStatus.EVIDENCE_SUBMITTED
+        ),
+        "delayed_remedies": sa.func.count().filter(
+            is_open, Recommendation.delayed_remedy_since.is_not(None)
+        ),
+    }
+
+
 def work_counts(session: Session, scope: sa.ColumnElement[bool], today: date) -> WorkCounts:
     """One aggregate query over the recommendations of the cases in `scope`."""
-    is_open = Recommendation.is_open_condition()
+    named = figures(today)
     row = session.execute(
-        sa.select(
-            sa.func.count().filter(is_open),
-            sa.func.count().filter(Recommendation.overdue_condition(today)),
-            sa.func.count().filter(
-                is_open,
-                Recommendation.due_date.between(today, today + timedelta(days=DUE_SOON_DAYS)),
-            ),
-            sa.func.count().filter(
-                Recommendation.status == RecommendationStatus.EVIDENCE_SUBMITTED
-            ),
-        )
+        sa.select(*(named[name] for name in ("open", "overdue", "due_soon", "awaiting_review")))
         .select_from(Recommendation)
         .join(Recommendation.case)
         .where(scope)

@@ -1,0 +1,68 @@
+"""The scheduler process (`flask scheduler`): the daily jobs and e-mail delivery, on a timer.
+
+It is its own process, never started by `create_app`: run one beside the web workers. Jobs
+have fixed ids, run one at a time, and coalesce missed runs into one. The daily jobs run at
+start and then every hour: each is safe to repeat within a day (the ledger's unique keys), so
+a restart or a missed hour catches up and never sends anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from tracker import clock
+from tracker.database import upkeep
+from tracker.extensions import db
+from tracker.mail import configured_mailer
+from tracker.services import chasing, delivery
+
+log = logging.getLogger(__name__)
+
+
+def daily_jobs(app: Flask, today: date | None = None) -> chasing.RunReport:
+    """Flag, remind, chase, escalate and snapshot for `today` (default: the real today)."""
+    with app.app_context():
+        report = chasing.run_daily_jobs(db.session, today or clock.today())
+        db.session.commit()
+        upkeep(db.session)
+        db.session.commit()
+    log.info("daily jobs: %s", report)
+    return report
+
+
+def deliver_email(app: Flask) -> delivery.DeliveryReport | None:
+    """Send the waiting notices' digests; None when e-mail is off."""
+    with app.app_context():
+        mailer = configured_mailer(app.config)
+        if mailer is None:
+            return None
+        report = delivery.deliver(
+            db.session, mailer, now=clock.now(), base_url=app.config["BASE_URL"]
+        )
+    log.info("e-mail: %s", report)
+    return report
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    """The scheduler with its two jobs; the caller starts it."""
+    scheduler = BlockingScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30 * 60},
+    )
+    started = clock.now()
+    scheduler.add_job(
+        daily_jobs, "interval", hours=1, args=[app], id="daily-jobs", next_run_time=started
+    )
+    scheduler.add_job(
+        deliver_email,
+        "interval",
+        minutes=5,
+        args=[app],
+        id="email-delivery",
+        next_run_time=started + timedelta(minutes=1),  # after the first daily run
+    )
+    return scheduler
