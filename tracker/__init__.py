@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.cases.routes import bp as cases_bp
     from tracker.evidence.routes import bp as evidence_bp
     from tracker.home.routes import bp as home_bp
+    from tracker.notifications.routes import bp as notifications_bp
     from tracker.recommendations.routes import bp as recommendations_bp
     from tracker.users.routes import bp as users_bp
     from tracker.web import RecordIdConverter
@@ -70,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
         recommendations_bp,
         evidence_bp,
         users_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

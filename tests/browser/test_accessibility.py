@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,8 @@ from playwright.sync_api import Page, expect
 from tests import samples
 from tests.helpers import PASSWORD
 from tracker import PROJECT_ROOT
+from tracker.extensions import db
+from tracker.services.chasing import run_daily_jobs
 
 AXE = PROJECT_ROOT / "tracker" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -52,7 +55,7 @@ def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server:
     page.goto(f"{live_server}/sign-in")
     assert violations(page) == []
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert violations(page) == []
 
 
@@ -73,6 +76,7 @@ def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server:
                 "/recommendations/review",
                 "/recommendations/overdue",
                 "/authorities/",
+                "/notifications/",
                 "/nowhere",
             ],
         ),
@@ -85,6 +89,7 @@ def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server:
                 "/recommendations/1",
                 "/recommendations/",
                 "/authorities/",
+                "/notifications/",
             ],
         ),
         ("manager", ["/"]),
@@ -112,7 +117,7 @@ def test_a_split_and_previewed_form_is_accessible(page: Page, live_server: str, 
         "• within a month of receiving the report, reconsider the charge."
     )
     page.get_by_role("button", name="Split into recommendations").click()
-    assert page.get_by_text("split into 3 recommendations").is_visible()
+    expect(page.get_by_text("split into 3 recommendations")).to_be_visible()
     assert violations(page) == []
 
 
@@ -125,15 +130,15 @@ def test_a_form_full_of_errors_is_accessible(page: Page, live_server: str, seede
         "Amount to pay, in pounds"
     ).fill("lots")
     page.get_by_role("button", name="Save case").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert violations(page) == []
 
 
 def test_a_recommendation_in_its_busiest_state_is_accessible(
-    open_page: Callable[[], Page], live_server: str, seeded, build, frozen_clock, tmp_path
+    open_page: Callable[[], Page], app, live_server: str, seeded, build, frozen_clock, tmp_path
 ) -> None:
-    """Evidence in, more time asked for: the caseworker's page has every form, table and list
-    on it at once, and then an error summary too."""
+    """Evidence in, more time asked for, a reminder sent: the caseworker's page has every
+    form, table and list on it at once, and then an error summary too."""
     build.case(
         "LEICS",
         reference="26 000 002",
@@ -141,11 +146,20 @@ def test_a_recommendation_in_its_busiest_state_is_accessible(
         recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
     )
     (recommendation,) = build.recommendation_ids("26 000 002")
+    with app.app_context():
+        run_daily_jobs(db.session, date(2026, 11, 17))  # the 14-day reminder to the officer
+        db.session.commit()
     address = f"{live_server}/recommendations/{recommendation}"
     found: dict[str, list[str]] = {}
 
     officer = open_page()
     sign_in(officer, live_server, seeded["officer"])
+    officer.get_by_role("link", name=re.compile(r"^Notifications \(\d+\)$")).click()
+    expect(officer.get_by_text("Due in 14 days: case 26 000 002")).to_be_visible()
+    found["officer: a new notification"] = violations(officer)
+    officer.get_by_role("button", name="Mark all as read").click()
+    expect(officer.get_by_text("All your notifications are marked as read")).to_be_visible()
+    found["officer: notifications marked as read"] = violations(officer)
     officer.goto(address)
     for slot, (name, content, note) in enumerate(
         (
@@ -180,6 +194,7 @@ def test_a_recommendation_in_its_busiest_state_is_accessible(
     expect(caseworker.get_by_role("group", name="Agree to more time?")).to_be_visible()
     expect(caseworker.get_by_role("group", name="Your decision")).to_be_visible()
     expect(caseworker.get_by_role("table", name="Files in revision 1")).to_be_visible()
+    expect(caseworker.get_by_role("table", name="Notices sent")).to_be_visible()
     expect(caseworker.get_by_role("heading", name="History")).to_be_visible()
     found["caseworker: evidence and a request to decide"] = violations(caseworker)
     review = caseworker.locator("form").filter(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, UtcDateTime
+
+if TYPE_CHECKING:
+    from tracker.models.recommendation import Recommendation
 
 
 class Notification(Base):
@@ -26,6 +30,7 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
+    recommendation: Mapped[Recommendation] = relationship()
     recipients: Mapped[list[NotificationRecipient]] = relationship(back_populates="notification")
 
 

@@ -8,7 +8,8 @@ from flask import current_app, render_template
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from tracker import clock, deadlines
+from tracker import access, clock, deadlines
+from tracker.access import Permission
 from tracker.extensions import db
 from tracker.filetypes import ALLOWED_DESCRIPTION
 from tracker.forms import apply_errors
@@ -30,7 +31,7 @@ from tracker.recommendations.forms import (
     ReopenForm,
     ReviewForm,
 )
-from tracker.services import audit, compliance
+from tracker.services import audit, compliance, inbox
 from tracker.services.errors import DomainError, ValidationError
 
 # Each form on the page has its own prefix, so field names and ids never clash.
@@ -60,7 +61,8 @@ def refused(recommendation: Recommendation, form: FlaskForm, error: DomainError)
 
 
 def render_page(recommendation: Recommendation, submitted: FlaskForm | None = None) -> str:
-    """The recommendation, its deadline, evidence, requests for more time and history."""
+    """The recommendation, its deadline, evidence, requests for more time, the notices sent
+    about it (to those who chase) and its history."""
     forms = {prefix: form_class(prefix=prefix) for prefix, form_class in FORMS.items()}
     event_forms = {
         part.position: event_form(part.position)
@@ -99,6 +101,12 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         .where(ExtensionRequest.recommendation_id == recommendation.id)
         .order_by(ExtensionRequest.requested_at.desc())
     ).all()
+    # Who was told what is the Ombudsman's record of chasing, not the council's business.
+    notices = (
+        inbox.sent_about(db.session, recommendation.id)
+        if access.can(access.current_actor(), Permission.VIEW_ALL_COUNCILS)
+        else []
+    )
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
@@ -119,6 +127,7 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         ),
         pending_extension=compliance.pending_extension(db.session, recommendation),
         extensions=extensions,
+        notices=notices,
         form=submitted,
         allowed_types="Send " + ALLOWED_DESCRIPTION,
         max_megabytes=f"{current_app.config['EVIDENCE_MAX_BYTES'] / 1_000_000:g}",

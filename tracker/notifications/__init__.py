@@ -1,0 +1,1 @@
+"""Each person's notifications: the notices the scheduler recorded for them."""
