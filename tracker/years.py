@@ -28,6 +28,11 @@ class FinancialYear:
             raise ValueError("Enter a financial year like 2024-25")
         return cls(int(match[1]))
 
+    @classmethod
+    def latest_complete(cls, today: date) -> FinancialYear:
+        """The last financial year that has ended by `today`."""
+        return cls(cls.of(today).start_year - 1)
+
     @property
     def first_day(self) -> date:
         """1 April."""

@@ -7,10 +7,13 @@ from typing import Any
 from tracker import access, clock
 from tracker.access import Permission
 from tracker.api import api_blueprint
-from tracker.api.payloads import authority_payload
-from tracker.api.schemas import AuthoritySchema
+from tracker.api.payloads import authority_payload, statistics_payload
+from tracker.api.schemas import AuthoritySchema, StatisticsQuerySchema, StatisticsSchema
 from tracker.extensions import db
 from tracker.services.authorities import AuthorityInput, create_authority
+from tracker.services.errors import ValidationError
+from tracker.services.statistics import authority_figures
+from tracker.years import FinancialYear
 
 blp = api_blueprint("Authorities", "Councils (admins add them)")
 
@@ -34,3 +37,22 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 def read(code: str) -> dict[str, Any]:
     """One authority. A council officer can see only their own."""
     return authority_payload(access.get_authority_or_404(code, access.acting_user()))
+
+
+@blp.route("/<code>/statistics", methods=["GET"])
+@blp.arguments(StatisticsQuerySchema, location="query")
+@blp.response(200, StatisticsSchema)
+@access.signed_in
+def statistics(query: dict[str, Any], code: str) -> dict[str, Any]:
+    """The authority's published figures for a financial year, against the averages of
+    authorities of its type. A council officer can see only their own council's."""
+    authority = access.get_authority_or_404(code, access.acting_user())
+    try:
+        year = (
+            FinancialYear.parse(query["year"])
+            if "year" in query
+            else FinancialYear.latest_complete(clock.today())
+        )
+    except ValueError as error:
+        raise ValidationError({"year": str(error)}) from error
+    return statistics_payload(authority_figures(db.session, authority, year))

@@ -266,3 +266,46 @@ class SubmissionSchema(Schema):
     note = fields.String(required=True)
     submitted_at = fields.DateTime(required=True)
     files = fields.List(fields.Nested(EvidenceFileSchema), required=True)
+
+
+class StatisticsQuerySchema(Schema):
+    """Which financial year."""
+
+    year = fields.String(
+        validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Enter a financial year like 2024-25"),
+        metadata={
+            "description": "The financial year, 1 April to 31 March, as `2024-25`; "
+            "the latest complete one if left out",
+            "example": "2024-25",
+        },
+    )
+
+
+class AveragesSchema(Schema):
+    """The same figures' averages over authorities of the same type; null with no data."""
+
+    uphold_rate = fields.Integer(required=True, allow_none=True)
+    satisfactory_remedy_rate = fields.Integer(required=True, allow_none=True)
+    compliance_rate = fields.Integer(required=True, allow_none=True)
+    upheld_per_100k = fields.Float(required=True, allow_none=True)
+
+
+class StatisticsSchema(Schema):
+    """An authority's published figures for a year: rates in whole percent rounded half up,
+    per 100,000 residents to one decimal place, null where there is no data."""
+
+    authority = fields.String(required=True, metadata={"example": "LEICS"})
+    year = fields.String(required=True, metadata={"example": "2024-25"})
+    complaints_dealt_with = fields.Integer(required=True)
+    not_for_us = fields.Integer(required=True)
+    assessed_and_closed = fields.Integer(required=True)
+    investigated = fields.Integer(required=True)
+    upheld = fields.Integer(required=True)
+    uphold_rate = fields.Integer(required=True, allow_none=True)
+    satisfactory_remedies = fields.Integer(required=True)
+    satisfactory_remedy_rate = fields.Integer(required=True, allow_none=True)
+    compliance_outcomes = fields.Integer(required=True)
+    compliance_rate = fields.Integer(required=True, allow_none=True)
+    on_time_rate = fields.Integer(required=True, allow_none=True)
+    upheld_per_100k = fields.Float(required=True, allow_none=True)
+    averages = fields.Nested(AveragesSchema, required=True)

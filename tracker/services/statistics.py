@@ -1,0 +1,239 @@
+"""The statistics the Ombudsman publishes for each council and year: the only home of their
+formulas (domain.md, "Statistics").
+
+Per authority and financial year: complaints dealt with, not for us, assessed and closed,
+investigated, upheld and the uphold rate, satisfactory remedies and their rate, compliance
+outcomes with the compliance and on-time rates, and upheld decisions per 100,000 residents;
+each rate beside the average of the authorities of the same type that have a non-zero
+denominator that year, averaged over unrounded figures and rounded once. Cases count in the
+year of their decision; compliance outcomes in the year they were recorded. Percentages are
+whole numbers rounded half up, per-100,000 figures one decimal place; a zero denominator is
+"no data" (None), never 0%.
+
+The counting is two GROUP BY queries over cases; Python only divides, per authority.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.models import Authority, AuthorityType, Case, ComplianceOutcome, Outcome
+from tracker.years import FinancialYear
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What was decided about one authority in one year, and the compliance it recorded."""
+
+    complaints_dealt_with: int = 0
+    not_for_us: int = 0
+    assessed_and_closed: int = 0
+    upheld: int = 0
+    not_upheld: int = 0
+    satisfactory_remedies: int = 0
+    compliance_outcomes: int = 0
+    satisfied: int = 0
+    satisfied_late: int = 0
+
+    @property
+    def investigated(self) -> int:
+        """Upheld and not upheld: the complaints investigated."""
+        return self.upheld + self.not_upheld
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How a published figure is worked out: numerator / denominator, scaled and rounded."""
+
+    name: str
+    label: str
+    scale: int  # 100 for a percentage, 100,000 for per 100,000 residents
+    places: int
+
+    def exact(self, counts: Counts, population: int) -> Fraction | None:
+        """The unrounded figure, or None when the denominator is zero (no data)."""
+        numerator, denominator = _terms(self.name, counts, population)
+        if denominator == 0:
+            return None
+        return Fraction(numerator * self.scale, denominator)
+
+    def published(self, value: Fraction | None) -> Decimal | None:
+        """Rounded half up to the published places."""
+        return None if value is None else round_half_up(value, self.places)
+
+
+RATES = (
+    Rate("uphold_rate", "Uphold rate", 100, 0),
+    Rate("satisfactory_remedy_rate", "Satisfactory remedy rate", 100, 0),
+    Rate("compliance_rate", "Compliance rate", 100, 0),
+    Rate("on_time_rate", "On-time rate", 100, 0),
+    Rate("upheld_per_100k", "Upheld decisions per 100,000 residents", 100_000, 1),
+)
+RATES_BY_NAME = {rate.name: rate for rate in RATES}
+
+
+def _terms(name: str, counts: Counts, population: int) -> tuple[int, int]:
+    """The numerator and denominator of each rate, as domain.md defines them."""
+    return {
+        "uphold_rate": (counts.upheld, counts.investigated),
+        "satisfactory_remedy_rate": (counts.satisfactory_remedies, counts.upheld),
+        "compliance_rate": (counts.satisfied + counts.satisfied_late, counts.compliance_outcomes),
+        "on_time_rate": (counts.satisfied, counts.compliance_outcomes),
+        "upheld_per_100k": (counts.upheld, population),
+    }[name]
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """`value` rounded half up (82.5 → 83, 7.69 → 8; 4.45 → 4.5), exactly."""
+    scaled = value * 10**places
+    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
+    return Decimal(whole).scaleb(-places)
+
+
+@dataclass(frozen=True)
+class AuthorityFigures:
+    """One authority's published figures for one year, with its type's averages."""
+
+    authority: Authority
+    year: FinancialYear
+    counts: Counts
+    rates: dict[str, Decimal | None]
+    averages: dict[str, Decimal | None]
+
+
+def year_figures(
+    session: Session, year: FinancialYear, *, authority_type: AuthorityType | None = None
+) -> list[AuthorityFigures]:
+    """Every authority's figures for `year` (or those of one type), by name."""
+    query = sa.select(Authority).order_by(Authority.name)
+    if authority_type is not None:
+        query = query.where(Authority.type == authority_type)
+    authorities = list(session.scalars(query))
+    return _figures(session, year, authorities, _all_of_types(session, authorities))
+
+
+def authority_figures(
+    session: Session, authority: Authority, year: FinancialYear
+) -> AuthorityFigures:
+    """One authority's figures for `year` against the averages of its type."""
+    peers = list(session.scalars(sa.select(Authority).where(Authority.type == authority.type)))
+    [figures] = [f for f in _figures(session, year, peers, peers) if f.authority is authority]
+    return figures
+
+
+def trend(
+    session: Session, authority: Authority, years: Iterable[FinancialYear]
+) -> list[AuthorityFigures]:
+    """The authority's figures for each of `years`, oldest first."""
+    return [authority_figures(session, authority, year) for year in sorted(years)]
+
+
+def years_with_data(session: Session, authority: Authority | None = None) -> list[FinancialYear]:
+    """The financial years with a decision or a compliance outcome, newest first."""
+    dates = sa.union(
+        sa.select(Case.decision_date.label("day")).where(
+            *([Case.authority_id == authority.id] if authority else [])
+        ),
+        sa.select(Case.compliance_date.label("day")).where(
+            Case.compliance_date.is_not(None),
+            *([Case.authority_id == authority.id] if authority else []),
+        ),
+    ).subquery()
+    bounds = session.execute(sa.select(sa.func.min(dates.c.day), sa.func.max(dates.c.day))).one()
+    if bounds[0] is None:
+        return []
+    first, last = FinancialYear.of(bounds[0]), FinancialYear.of(bounds[1])
+    return [FinancialYear(start) for start in range(last.start_year, first.start_year - 1, -1)]
+
+
+def _all_of_types(session: Session, authorities: list[Authority]) -> list[Authority]:
+    types = {authority.type for authority in authorities}
+    return list(session.scalars(sa.select(Authority).where(Authority.type.in_(types))))
+
+
+def _figures(
+    session: Session,
+    year: FinancialYear,
+    authorities: list[Authority],
+    peers: list[Authority],
+) -> list[AuthorityFigures]:
+    """Figures for `authorities`, with averages over `peers` (which include them)."""
+    counts = _counts(session, year, [a.id for a in peers])
+    exact = {
+        authority.id: {
+            rate.name: rate.exact(counts.get(authority.id, Counts()), authority.population)
+            for rate in RATES
+        }
+        for authority in peers
+    }
+    averages: dict[AuthorityType, dict[str, Decimal | None]] = {}
+    for kind in {authority.type for authority in authorities}:
+        of_kind = [exact[a.id] for a in peers if a.type is kind]
+        averages[kind] = {rate.name: rate.published(_mean(of_kind, rate.name)) for rate in RATES}
+    return [
+        AuthorityFigures(
+            authority=authority,
+            year=year,
+            counts=counts.get(authority.id, Counts()),
+            rates={rate.name: rate.published(exact[authority.id][rate.name]) for rate in RATES},
+            averages=averages[authority.type],
+        )
+        for authority in authorities
+    ]
+
+
+def _mean(figures: list[dict[str, Fraction | None]], name: str) -> Fraction | None:
+    """The mean over the authorities that have the figure (a non-zero denominator)."""
+    known = [figure[name] for figure in figures if figure[name] is not None]
+    return sum(known, Fraction(0)) / len(known) if known else None  # type: ignore[arg-type]
+
+
+def _counts(session: Session, year: FinancialYear, authority_ids: list[int]) -> dict[int, Counts]:
+    """Two aggregate queries: decisions in the year, and compliance outcomes recorded in it."""
+    if not authority_ids:
+        return {}
+    decided = sa.func.count()
+    upheld = Case.outcome == Outcome.UPHELD
+    decisions = session.execute(
+        sa.select(
+            Case.authority_id,
+            decided,
+            decided.filter(Case.outcome == Outcome.NOT_FOR_US),
+            decided.filter(Case.outcome == Outcome.ASSESSED_AND_CLOSED),
+            decided.filter(upheld),
+            decided.filter(Case.outcome == Outcome.NOT_UPHELD),
+            decided.filter(upheld, Case.satisfactory_remedy),
+        )
+        .where(
+            Case.decision_date.between(year.first_day, year.last_day),
+            Case.authority_id.in_(authority_ids),
+        )
+        .group_by(Case.authority_id)
+    )
+    found = {row[0]: list(row[1:]) for row in decisions}
+    compliance = session.execute(
+        sa.select(
+            Case.authority_id,
+            sa.func.count(),
+            sa.func.count().filter(Case.compliance_outcome == ComplianceOutcome.SATISFIED),
+            sa.func.count().filter(Case.compliance_outcome == ComplianceOutcome.SATISFIED_LATE),
+        )
+        .where(
+            Case.compliance_date.between(year.first_day, year.last_day),
+            Case.authority_id.in_(authority_ids),
+        )
+        .group_by(Case.authority_id)
+    )
+    recorded = {row[0]: list(row[1:]) for row in compliance}
+    return {
+        authority_id: Counts(
+            *(found.get(authority_id) or [0] * 6), *(recorded.get(authority_id) or [0] * 3)
+        )
+        for authority_id in found.keys() | recorded.keys()
+    }
