@@ -40,6 +40,8 @@ class Permission(enum.StrEnum):
     SUBMIT_EVIDENCE = "submit_evidence"
     REQUEST_EXTENSION = "request_extension"
     VIEW_STATISTICS = "view_statistics"
+    PUBLISH = "publish"  # performance pages and annual letters
+    IMPORT_RECORDS = "import_records"
     MANAGE_AUTHORITIES = "manage_authorities"
     MANAGE_USERS = "manage_users"
 
@@ -54,7 +56,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.MANAGER: frozenset(
-        {Permission.VIEW_ALL_COUNCILS, Permission.VIEW_AUTHORITIES, Permission.VIEW_STATISTICS}
+        {
+            Permission.VIEW_ALL_COUNCILS,
+            Permission.VIEW_AUTHORITIES,
+            Permission.VIEW_STATISTICS,
+            Permission.PUBLISH,
+            Permission.IMPORT_RECORDS,
+        }
     ),
     Role.ADMIN: frozenset(
         {

@@ -7,12 +7,12 @@ from typing import Any
 from tracker import access, clock
 from tracker.access import Permission
 from tracker.api import api_blueprint
-from tracker.api.payloads import authority_payload, statistics_payload
+from tracker.api.payloads import authority_payload
 from tracker.api.schemas import AuthoritySchema, StatisticsQuerySchema, StatisticsSchema
 from tracker.extensions import db
 from tracker.services.authorities import AuthorityInput, create_authority
 from tracker.services.errors import ValidationError
-from tracker.services.statistics import authority_figures
+from tracker.services.statistics import as_published, authority_figures
 from tracker.years import FinancialYear
 
 blp = api_blueprint("Authorities", "Councils (admins add them)")
@@ -55,4 +55,4 @@ def statistics(query: dict[str, Any], code: str) -> dict[str, Any]:
         )
     except ValueError as error:
         raise ValidationError({"year": str(error)}) from error
-    return statistics_payload(authority_figures(db.session, authority, year))
+    return as_published(authority_figures(db.session, authority, year))

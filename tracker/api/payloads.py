@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from tracker.models import (
@@ -13,7 +12,6 @@ from tracker.models import (
     ExtensionRequest,
     Recommendation,
 )
-from tracker.services.statistics import AuthorityFigures
 
 
 def authority_payload(authority: Authority) -> dict[str, Any]:
@@ -106,36 +104,3 @@ def submission_payload(submission: EvidenceSubmission) -> dict[str, Any]:
             for f in submission.files
         ],
     }
-
-
-# The figures the contract gives the similar-authority average of.
-AVERAGED = ("uphold_rate", "satisfactory_remedy_rate", "compliance_rate", "upheld_per_100k")
-
-
-def statistics_payload(figures: AuthorityFigures) -> dict[str, Any]:
-    """An authority's published figures for a year, as the contract gives them."""
-    counts, rates = figures.counts, figures.rates
-    return {
-        "authority": figures.authority.code,
-        "year": figures.year.label,
-        "complaints_dealt_with": counts.complaints_dealt_with,
-        "not_for_us": counts.not_for_us,
-        "assessed_and_closed": counts.assessed_and_closed,
-        "investigated": counts.investigated,
-        "upheld": counts.upheld,
-        "uphold_rate": _number(rates["uphold_rate"]),
-        "satisfactory_remedies": counts.satisfactory_remedies,
-        "satisfactory_remedy_rate": _number(rates["satisfactory_remedy_rate"]),
-        "compliance_outcomes": counts.compliance_outcomes,
-        "compliance_rate": _number(rates["compliance_rate"]),
-        "on_time_rate": _number(rates["on_time_rate"]),
-        "upheld_per_100k": _number(rates["upheld_per_100k"]),
-        "averages": {name: _number(figures.averages[name]) for name in AVERAGED},
-    }
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    """A published figure as JSON: whole percentages as integers, per 100,000 as decimals."""
-    if value is None:
-        return None
-    return int(value) if value.as_tuple().exponent == 0 else float(value)

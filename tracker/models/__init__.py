@@ -18,7 +18,7 @@ from tracker.models.evidence import (
 )
 from tracker.models.extension import ExtensionRequest, ExtensionStatus
 from tracker.models.notification import Notification, NotificationRecipient
-from tracker.models.publication import AnnualLetter, AuthoritySnapshot
+from tracker.models.publication import AnnualLetter, AuthoritySnapshot, Publication
 from tracker.models.recommendation import (
     DeadlinePart,
     DueDateSource,
@@ -48,6 +48,7 @@ __all__ = [
     "Notification",
     "NotificationRecipient",
     "Outcome",
+    "Publication",
     "Recommendation",
     "RecommendationKind",
     "RecommendationStatus",

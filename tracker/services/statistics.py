@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -237,3 +238,37 @@ def _counts(session: Session, year: FinancialYear, authority_ids: list[int]) -> 
         )
         for authority_id in found.keys() | recorded.keys()
     }
+
+
+# The figures the contract gives the similar-authority average of.
+AVERAGED = ("uphold_rate", "satisfactory_remedy_rate", "compliance_rate", "upheld_per_100k")
+
+
+def as_published(figures: AuthorityFigures) -> dict[str, Any]:
+    """The figures as published and as the API gives them (contract.md): counts, rates as
+    whole percentages or one decimal place, None for no data, and the type's averages."""
+    counts, rates = figures.counts, figures.rates
+    return {
+        "authority": figures.authority.code,
+        "year": figures.year.label,
+        "complaints_dealt_with": counts.complaints_dealt_with,
+        "not_for_us": counts.not_for_us,
+        "assessed_and_closed": counts.assessed_and_closed,
+        "investigated": counts.investigated,
+        "upheld": counts.upheld,
+        "uphold_rate": _number(rates["uphold_rate"]),
+        "satisfactory_remedies": counts.satisfactory_remedies,
+        "satisfactory_remedy_rate": _number(rates["satisfactory_remedy_rate"]),
+        "compliance_outcomes": counts.compliance_outcomes,
+        "compliance_rate": _number(rates["compliance_rate"]),
+        "on_time_rate": _number(rates["on_time_rate"]),
+        "upheld_per_100k": _number(rates["upheld_per_100k"]),
+        "averages": {name: _number(figures.averages[name]) for name in AVERAGED},
+    }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A published figure as JSON: whole percentages as integers, per 100,000 as decimals."""
+    if value is None:
+        return None
+    return int(value) if value.as_tuple().exponent == 0 else float(value)
