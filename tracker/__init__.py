@@ -58,7 +58,9 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.evidence.routes import bp as evidence_bp
     from tracker.home.routes import bp as home_bp
     from tracker.notifications.routes import bp as notifications_bp
+    from tracker.public.routes import bp as public_bp
     from tracker.recommendations.routes import bp as recommendations_bp
+    from tracker.stats.routes import bp as stats_bp
     from tracker.users.routes import bp as users_bp
     from tracker.web import RecordIdConverter
 
@@ -72,6 +74,8 @@ def _register_blueprints(app: Flask) -> None:
         evidence_bp,
         users_bp,
         notifications_bp,
+        stats_bp,
+        public_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

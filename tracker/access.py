@@ -23,6 +23,7 @@ from tracker.models import (
     Case,
     EvidenceFile,
     EvidenceSubmission,
+    Publication,
     Recommendation,
     Role,
     User,
@@ -195,3 +196,16 @@ def get_evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
     if evidence_file is None:
         abort(404)
     return evidence_file
+
+
+def get_published_authority_or_404(code: str) -> Authority:
+    """For the public: the authority with this code if it has a published page; else 404."""
+    authority = db.session.scalar(
+        sa.select(Authority).where(
+            Authority.code == code.strip().upper(),
+            sa.select(Publication.id).where(Publication.authority_id == Authority.id).exists(),
+        )
+    )
+    if authority is None:
+        abort(404)
+    return authority

@@ -2,7 +2,8 @@
 formulas (domain.md, "Statistics").
 
 Per authority and financial year: complaints dealt with, not for us, assessed and closed,
-investigated, upheld and the uphold rate, satisfactory remedies and their rate, compliance
+investigated, upheld and the uphold rate, satisfactory remedies and their rate, public
+reports, compliance
 outcomes with the compliance and on-time rates, and upheld decisions per 100,000 residents;
 each rate beside the average of the authorities of the same type that have a non-zero
 denominator that year, averaged over unrounded figures and rounded once. Cases count in the
@@ -38,6 +39,7 @@ class Counts:
     upheld: int = 0
     not_upheld: int = 0
     satisfactory_remedies: int = 0
+    public_reports: int = 0
     compliance_outcomes: int = 0
     satisfied: int = 0
     satisfied_late: int = 0
@@ -46,6 +48,11 @@ class Counts:
     def investigated(self) -> int:
         """Upheld and not upheld: the complaints investigated."""
         return self.upheld + self.not_upheld
+
+    @property
+    def complied(self) -> int:
+        """Compliance outcomes where the council did what was recommended, late or not."""
+        return self.satisfied + self.satisfied_late
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ def _terms(name: str, counts: Counts, population: int) -> tuple[int, int]:
     return {
         "uphold_rate": (counts.upheld, counts.investigated),
         "satisfactory_remedy_rate": (counts.satisfactory_remedies, counts.upheld),
-        "compliance_rate": (counts.satisfied + counts.satisfied_late, counts.compliance_outcomes),
+        "compliance_rate": (counts.complied, counts.compliance_outcomes),
         "on_time_rate": (counts.satisfied, counts.compliance_outcomes),
         "upheld_per_100k": (counts.upheld, population),
     }[name]
@@ -210,6 +217,7 @@ def _counts(session: Session, year: FinancialYear, authority_ids: list[int]) -> 
             decided.filter(upheld),
             decided.filter(Case.outcome == Outcome.NOT_UPHELD),
             decided.filter(upheld, Case.satisfactory_remedy),
+            decided.filter(Case.public_report),
         )
         .where(
             Case.decision_date.between(year.first_day, year.last_day),
@@ -234,7 +242,7 @@ def _counts(session: Session, year: FinancialYear, authority_ids: list[int]) -> 
     recorded = {row[0]: list(row[1:]) for row in compliance}
     return {
         authority_id: Counts(
-            *(found.get(authority_id) or [0] * 6), *(recorded.get(authority_id) or [0] * 3)
+            *(found.get(authority_id) or [0] * 7), *(recorded.get(authority_id) or [0] * 3)
         )
         for authority_id in found.keys() | recorded.keys()
     }

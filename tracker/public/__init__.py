@@ -1,0 +1,1 @@
+"""The public council performance pages: published figures and service improvements."""

@@ -1,0 +1,1 @@
+"""Statistics for managers: every council's figures, one council's trend, publishing."""

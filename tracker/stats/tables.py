@@ -1,0 +1,99 @@
+"""The all-authorities table: its columns, sorting, and the same rows as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tracker.services.statistics import AuthorityFigures
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table: its key in addresses, heading and value."""
+
+    key: str
+    heading: str
+    value: Callable[[AuthorityFigures], str | int | Decimal | None]
+    numeric: bool = True
+    unit: str = ""
+
+
+def _rate(name: str) -> Callable[[AuthorityFigures], Decimal | None]:
+    return lambda figures: figures.rates[name]
+
+
+def _count(name: str) -> Callable[[AuthorityFigures], int]:
+    return lambda figures: getattr(figures.counts, name)
+
+
+COLUMNS = (
+    Column("name", "Authority", lambda f: f.authority.name, numeric=False),
+    Column("type", "Type", lambda f: f.authority.type.label, numeric=False),
+    Column("dealt_with", "Complaints dealt with", _count("complaints_dealt_with")),
+    Column("investigated", "Investigated", _count("investigated")),
+    Column("upheld", "Upheld", _count("upheld")),
+    Column("uphold_rate", "Uphold rate", _rate("uphold_rate"), unit="%"),
+    Column(
+        "satisfactory_remedy_rate",
+        "Satisfactory remedy rate",
+        _rate("satisfactory_remedy_rate"),
+        unit="%",
+    ),
+    Column("compliance_rate", "Compliance rate", _rate("compliance_rate"), unit="%"),
+    Column("on_time_rate", "On-time rate", _rate("on_time_rate"), unit="%"),
+    Column("upheld_per_100k", "Upheld per 100,000 residents", _rate("upheld_per_100k")),
+)
+COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+
+
+def sort_rows(
+    rows: Sequence[AuthorityFigures], key: str, descending: bool
+) -> list[AuthorityFigures]:
+    """Rows ordered by a column; "no data" always last, then by name."""
+    column = COLUMNS_BY_KEY.get(key, COLUMNS[0])
+    known = [row for row in rows if column.value(row) is not None]
+    unknown = [row for row in rows if column.value(row) is None]
+    known.sort(key=lambda row: row.authority.name)
+    known.sort(key=lambda row: column.value(row), reverse=descending)  # type: ignore[arg-type, return-value]
+    return known + sorted(unknown, key=lambda row: row.authority.name)
+
+
+def as_csv(rows: Sequence[AuthorityFigures]) -> str:
+    """The rows as CSV, with each rate's similar-authority average beside it."""
+    rates = [column for column in COLUMNS if column.unit or column.key == "upheld_per_100k"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        ["code", "authority", "type", "population", "year"]
+        + ["complaints_dealt_with", "not_for_us", "assessed_and_closed", "investigated"]
+        + ["upheld", "satisfactory_remedies", "compliance_outcomes"]
+        + [f"{column.key}{suffix}" for column in rates for suffix in ("", "_average")]
+    )
+    for row in rows:
+        counts = row.counts
+        writer.writerow(
+            [_cell(row.authority.code), _cell(row.authority.name), row.authority.type.value]
+            + [row.authority.population, row.year.label]
+            + [counts.complaints_dealt_with, counts.not_for_us, counts.assessed_and_closed]
+            + [counts.investigated, counts.upheld, counts.satisfactory_remedies]
+            + [counts.compliance_outcomes]
+            + [
+                _number(value)
+                for column in rates
+                for value in (row.rates[column.key], row.averages[column.key])
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula is quoted (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
