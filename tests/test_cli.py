@@ -140,6 +140,12 @@ def test_demo_loads_the_published_leicestershire_year_and_prints_how_to_sign_in(
     assert counts[Outcome.UPHELD.value] == 33
     assert satisfactory == 10
     assert [(outcome.value, n) for outcome, n in compliance] == [("satisfied", 23)]
+    assert "/councils/LEICS" in result.output
+    public = app.test_client().get("/councils/LEICS/2024-25").get_data(as_text=True)
+    assert "We investigated 40 complaints and upheld 33." in public
+    assert "Case reference:" in public and "View all" in public
+    letter_year = app.test_client().get("/councils/LEICS/2020-21").get_data(as_text=True)
+    assert "We investigated 19 complaints and upheld 13." in letter_year
 
 
 def test_demo_twice_loads_once_and_gives_a_new_password(app, runner) -> None:

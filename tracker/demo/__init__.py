@@ -25,3 +25,4 @@ def demo_command() -> None:
     click.echo(f"\nSign in at {base_url}/sign-in with any of these, password {result.password}\n")
     for email, role, authority in result.accounts:
         click.echo(f"  {email:<40} {role.value}{f' ({authority})' if authority else ''}")
+    click.echo(f"\nLeicestershire's public performance page: {base_url}/councils/LEICS")

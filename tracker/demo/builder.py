@@ -25,6 +25,7 @@ from tracker.models import AuthorityType, Case, ComplianceOutcome, Outcome, Role
 from tracker.services import accounts
 from tracker.services.authorities import AuthorityInput, create_authority, find_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
+from tracker.services.publications import publish
 from tracker.years import FinancialYear
 
 LEICESTERSHIRE = AuthorityInput(
@@ -104,7 +105,7 @@ def load_demo(session: Session, *, now: datetime, today: date) -> DemoResult:
     if result.loaded:
         for council in (LEICESTERSHIRE, *OTHER_COUNCILS):
             create_authority(session, council, actor=None, now=now)
-    caseworker = None
+    caseworker = manager = None
     for email, name, role, authority in DEMO_USERS:
         data = accounts.UserInput(
             email=email, name=name, role=role, authority_code=authority, password=password
@@ -116,6 +117,7 @@ def load_demo(session: Session, *, now: datetime, today: date) -> DemoResult:
             accounts.update_user(session, user, data, actor=None, now=now)
         result.accounts.append((email, role, authority))
         caseworker = caseworker or (user if role is Role.CASEWORKER else None)
+        manager = manager or (user if role is Role.MANAGER else None)
     if result.loaded:
         # The demo caseworker records the cases, so chasers about them copy her.
         maker = _CaseMaker(
@@ -129,6 +131,11 @@ def load_demo(session: Session, *, now: datetime, today: date) -> DemoResult:
         for council in OTHER_COUNCILS:
             maker.council(council)
         result.cases, result.councils = maker.count, 1 + len(OTHER_COUNCILS)
+        # Leicestershire's two source years, on its public performance page.
+        leicestershire = find_authority(session, LEICESTERSHIRE.code)
+        assert leicestershire is not None and manager is not None
+        for year in (FinancialYear(2020), FinancialYear(2024)):
+            publish(session, leicestershire, year, actor=manager, now=now)
     return result
 
 
