@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import Authority
 
 RESULTS = Path(__file__).parent / ".." / ".." / "instance"
 
@@ -39,3 +44,36 @@ def report(name: str, **figures: object) -> None:
         for key, value in figures.items()
     )
     print(f"\nBENCH {name}: {shown}")
+
+
+def insert_authorities(
+    count: int,
+    *,
+    first: int = 0,
+    types: Sequence[str] = ("county",),
+    population: Callable[[int], int] = lambda n: 100_000 + n,
+) -> list[int]:
+    """Bulk-insert authorities A000, A001 … (their types in turn); returns their ids.
+    Call inside an application context."""
+    now = datetime.now(UTC)
+    db.session.execute(
+        sa.insert(Authority),
+        [
+            {
+                "code": f"A{n:03d}",
+                "name": f"Authority {n:03d}",
+                "type": types[n % len(types)],
+                "population": population(n),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(first, first + count)
+        ],
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Authority.id).where(
+                Authority.code.in_([f"A{n:03d}" for n in range(first, first + count)])
+            )
+        )
+    )

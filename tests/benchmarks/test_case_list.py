@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.benchmarks.conftest import report, timed
+from tests.benchmarks.conftest import insert_authorities, report, timed
 from tests.conftest import USING_POSTGRES
 from tests.helpers import count_queries, sign_in
 from tracker.extensions import db
-from tracker.models import Authority, Case, Outcome, Recommendation
+from tracker.models import Case, Outcome, Recommendation
 
 CASES = 100_000
 AUTHORITIES = 400
@@ -26,21 +26,7 @@ def _load(app) -> None:
     rng = random.Random(7)
     now = datetime.now(UTC)
     with app.app_context():
-        db.session.execute(
-            sa.insert(Authority),
-            [
-                {
-                    "code": f"A{n:03d}",
-                    "name": f"Authority {n:03d}",
-                    "type": "county",
-                    "population": 100_000 + n,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(AUTHORITIES)
-            ],
-        )
-        ids = db.session.scalars(sa.select(Authority.id)).all()
+        ids = insert_authorities(AUTHORITIES)
         outcomes = list(Outcome)
         for start in range(0, CASES, 10_000):
             cases = []

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.benchmarks.conftest import report, timed
+from tests.benchmarks.conftest import insert_authorities, report, timed
 from tests.conftest import USING_POSTGRES
 from tracker.extensions import db
 from tracker.models import Authority, AuthorityType, Case
@@ -27,21 +27,9 @@ def _load(app) -> None:
     now = datetime.now(UTC)
     types = [kind.value for kind in AuthorityType]
     with app.app_context():
-        db.session.execute(
-            sa.insert(Authority),
-            [
-                {
-                    "code": f"A{n:03d}",
-                    "name": f"Authority {n:03d}",
-                    "type": types[n % len(types)],
-                    "population": rng.randint(50_000, 1_500_000),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(AUTHORITIES)
-            ],
+        ids = insert_authorities(
+            AUTHORITIES, types=types, population=lambda _: rng.randint(50_000, 1_500_000)
         )
-        ids = db.session.scalars(sa.select(Authority.id)).all()
         rows = []
         for n in range(CASES):
             outcome = rng.choice(OUTCOMES)

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.benchmarks.conftest import report
+from tests.benchmarks.conftest import insert_authorities, report
 from tests.conftest import USING_POSTGRES
 from tests.helpers import TODAY
 from tracker.extensions import db
-from tracker.models import AuditEvent, Authority, Case, Recommendation
+from tracker.models import AuditEvent, Case, Recommendation
 from tracker.services import chasing
 
 OPEN = 100_000
@@ -30,21 +30,7 @@ def _load(app) -> None:
     rng = random.Random(5)
     now = datetime.now(UTC)
     with app.app_context():
-        db.session.execute(
-            sa.insert(Authority),
-            [
-                {
-                    "code": f"A{n:03d}",
-                    "name": f"Authority {n:03d}",
-                    "type": "unitary",
-                    "population": 200_000,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(400)
-            ],
-        )
-        authority_ids = db.session.scalars(sa.select(Authority.id)).all()
+        authority_ids = insert_authorities(400, types=["unitary"], population=lambda _: 200_000)
         db.session.execute(
             sa.insert(Case),
             [

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.benchmarks.conftest import report, timed
+from tests.benchmarks.conftest import insert_authorities, report, timed
 from tests.conftest import USING_POSTGRES
 from tests.helpers import TODAY, count_queries, sign_in
 from tracker.extensions import db
@@ -27,21 +27,8 @@ def _load(app, officer_email: str) -> None:
     rng = random.Random(11)
     now = datetime.now(UTC)
     with app.app_context():
-        db.session.execute(
-            sa.insert(Authority),
-            [
-                {
-                    "code": f"A{n:03d}",
-                    "name": f"Authority {n:03d}",
-                    "type": "district",
-                    "population": 100_000 + n,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(2, AUTHORITIES + 2)
-            ],
-        )
-        authority_ids = db.session.scalars(sa.select(Authority.id)).all()
+        insert_authorities(AUTHORITIES, first=2, types=["district"])
+        authority_ids = db.session.scalars(sa.select(Authority.id)).all()  # A000, A001 too
         db.session.execute(
             sa.insert(Case),
             [
