@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.helpers import csrf_token, sign_in
-from tests.test_statistics import Y2024, decided
+from tests.statistics_data import leicestershire_2024_25
 
 SECRET_NAME = "Mrs Zebedee Quartermaine"
 IMPROVEMENT = "Within three months of my final decision, the Council will remind staff to reply."
@@ -27,19 +27,8 @@ def publish(client, code: str, year: str) -> None:
 def published(app, build, frozen_clock):
     """Leicestershire's 2024-25, published, with service improvements and a personal remedy
     that names the complainant and an amount."""
-    build.authority("LEICS", name="Leicestershire County Council", population=734_000)
+    leicestershire_2024_25(build)
     build.authority("NOTTS", name="Nottinghamshire County Council")
-    decided(
-        build,
-        "LEICS",
-        Y2024,
-        not_for_us=46,
-        assessed_and_closed=36,
-        upheld=33,
-        not_upheld=7,
-        satisfactory_remedies=10,
-        satisfied=23,
-    )
     build.case(
         "LEICS",
         reference="24 007 343",

@@ -3,61 +3,24 @@ at the edges (financial-year boundaries, half-up rounding, zero denominators).""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import Builders
+from tests.statistics_data import (
+    Y2020,
+    Y2024,
+    county_neighbours_2024_25,
+    decided,
+    leicestershire_2024_25,
+)
 from tracker.extensions import db
 from tracker.models import Authority, AuthorityType
 from tracker.services import statistics
 from tracker.years import FinancialYear
-
-Y2024 = FinancialYear(2024)
-Y2020 = FinancialYear(2020)
-
-
-def decided(
-    build: Builders,
-    code: str,
-    year: FinancialYear,
-    *,
-    not_for_us: int = 0,
-    assessed_and_closed: int = 0,
-    upheld: int = 0,
-    not_upheld: int = 0,
-    satisfactory_remedies: int = 0,
-    satisfied: int = 0,
-    satisfied_late: int = 0,
-    not_satisfied: int = 0,
-) -> None:
-    """Cases decided in `year`, spread over its first months; compliance outcomes recorded
-    (in the same year) on upheld cases without a satisfactory remedy."""
-    start = year.first_day
-    outcomes = (
-        ["not_for_us"] * not_for_us
-        + ["assessed_and_closed"] * assessed_and_closed
-        + ["not_upheld"] * not_upheld
-    )
-    for index, outcome in enumerate(outcomes):
-        build.case(code, outcome=outcome, decided=start + timedelta(days=index % 200))
-    compliance = (["satisfied"] * satisfied + ["satisfied_late"] * satisfied_late) + [
-        "not_satisfied"
-    ] * not_satisfied
-    for index in range(upheld):
-        when = start + timedelta(days=index % 200)
-        remedied = index < satisfactory_remedies
-        outcome_index = index - satisfactory_remedies
-        extra = {}
-        if not remedied and outcome_index < len(compliance):
-            extra = {
-                "compliance_outcome": compliance[outcome_index],
-                "compliance_date": when + timedelta(days=60),
-            }
-        build.case(code, decided=when, satisfactory_remedy=remedied, **extra)
 
 
 @pytest.fixture
@@ -66,23 +29,9 @@ def counties(build) -> None:
     bring the county averages to those published: 89% upheld, 10% satisfactory remedies,
     5.3 upheld per 100,000 residents, 100% compliance. And a district council, which must
     not count in the county averages."""
-    build.authority("LEICS", name="Leicestershire County Council", population=734_000)
-    build.authority("CTYB", name="B County Council", population=200_000)
-    build.authority("CTYC", name="C County Council", population=444_444)
+    leicestershire_2024_25(build)
+    county_neighbours_2024_25(build)
     build.authority("DIST", name="A District Council", type="district", population=90_000)
-    decided(
-        build,
-        "LEICS",
-        Y2024,
-        not_for_us=46,
-        assessed_and_closed=36,
-        upheld=33,
-        not_upheld=7,
-        satisfactory_remedies=10,
-        satisfied=23,
-    )
-    decided(build, "CTYB", Y2024, upheld=12, not_upheld=1, satisfied=2)
-    decided(build, "CTYC", Y2024, upheld=24, not_upheld=2, satisfied=5)
     decided(build, "DIST", Y2024, upheld=1, not_upheld=9, satisfactory_remedies=1)
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import count_queries, csrf_token, sign_in
-from tests.test_statistics import Y2020, Y2024, decided
+from tests.statistics_data import Y2020, Y2024, decided
 from tracker.extensions import db
 from tracker.models import AuditEvent, Publication
 

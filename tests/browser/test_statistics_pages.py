@@ -8,7 +8,7 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_accessibility import sign_in, violations
-from tests.test_statistics import Y2020, Y2024, decided
+from tests.statistics_data import Y2020, Y2024, decided
 
 
 def test_a_manager_publishes_and_the_public_reads_it(page: Page, live_server, build) -> None:
