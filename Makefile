@@ -54,11 +54,19 @@ format: install ## Format the code
 
 install: $(VENV)/.installed
 
+# WeasyPrint (the annual letters' PDFs) loads Pango and HarfBuzz, and embeds a font from the
+# machine; their own dependencies (GLib, fontconfig, FreeType) come with them.
+WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 # Debian packages the Python and npm installs need, where the machine lacks them.
 system-packages:
 	@missing=""; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	for package in $(WEASYPRINT_PACKAGES); do \
+	  dpkg-query -W -f='$${db:Status-Status}' $$package 2>/dev/null | grep -qx installed \
+	    || missing="$$missing $$package"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(APT_INSTALL) $$missing; \

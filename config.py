@@ -62,6 +62,10 @@ class Config:
 
     PER_PAGE = 25
 
+    # Annual review letters are signed for the Ombudsman, never by a named person.
+    OMBUDSMAN_NAME = os.environ.get("OMBUDSMAN_NAME", "Local Government and Social Care Ombudsman")
+    LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "The Ombudsman")
+
     # Evidence uploads: each file at most this size (decimal megabytes, as people read them),
     # at most this many files in one submission.
     EVIDENCE_MAX_BYTES = int(float(os.environ.get("EVIDENCE_MAX_MB", "25")) * 1_000_000)

@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.cases.routes import bp as cases_bp
     from tracker.evidence.routes import bp as evidence_bp
     from tracker.home.routes import bp as home_bp
+    from tracker.letters.routes import bp as letters_bp
     from tracker.notifications.routes import bp as notifications_bp
     from tracker.public.routes import bp as public_bp
     from tracker.recommendations.routes import bp as recommendations_bp
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         stats_bp,
         public_bp,
+        letters_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -92,7 +92,7 @@ def test_the_sign_in_page_and_its_errors_are_accessible(page: Page, live_server:
                 "/notifications/",
             ],
         ),
-        ("manager", ["/"]),
+        ("manager", ["/", "/authorities/LEICS/letters/2024-25"]),
         ("admin", ["/", "/users/", "/users/new", "/authorities/new", "/authorities/LEICS/edit"]),
     ],
 )
@@ -103,6 +103,28 @@ def test_pages_are_accessible(page: Page, live_server: str, seeded, role, paths)
         page.goto(f"{live_server}{path}")
         found[path] = violations(page)
     assert found == {path: [] for path in paths}
+
+
+def test_the_annual_letter_written_and_refused_is_accessible(
+    page: Page, live_server: str, seeded
+) -> None:
+    sign_in(page, live_server, seeded["manager"])
+    page.goto(f"{live_server}/authorities/LEICS/letters/2024-25")
+    page.get_by_label("Addressee").fill("Mr Sinnott")
+    page.get_by_label("What the Ombudsman has to say").fill("First paragraph.\n\nSecond.")
+    page.get_by_role("button", name="Save the letter").click()
+    expect(
+        page.get_by_text("The 2024-25 letter to Leicestershire County Council is saved")
+    ).to_be_visible()
+    expect(page.get_by_text("Dear Mr Sinnott")).to_be_visible()
+    found = {"saved": violations(page)}
+    letter_date = page.get_by_role("group", name="Date of the letter")
+    for label, value in (("Day", "31"), ("Month", "2"), ("Year", "2025")):
+        letter_date.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Save the letter").click()
+    expect(page.get_by_role("alert")).to_contain_text("Date of the letter must be a real date")
+    found["refused"] = violations(page)
+    assert found == {"saved": [], "refused": []}
 
 
 def test_a_split_and_previewed_form_is_accessible(page: Page, live_server: str, seeded) -> None:
@@ -205,3 +227,4 @@ def test_a_recommendation_in_its_busiest_state_is_accessible(
     found["caseworker: the review form sent empty"] = violations(caseworker)
 
     assert found == {state: [] for state in found}
+

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, UtcDateTime
+
+if TYPE_CHECKING:
+    from tracker.models.user import User
 
 
 class AuthoritySnapshot(Base):
@@ -27,7 +30,8 @@ class AuthoritySnapshot(Base):
 
 
 class AnnualLetter(Base):
-    """The narrative a manager writes for an authority's annual review letter."""
+    """What a manager writes for an authority's annual review letter: whom it is to, its date
+    and the narrative (the figures come from the statistics when the letter is read)."""
 
     __tablename__ = "annual_letters"
     __table_args__ = (sa.UniqueConstraint("authority_id", "year"),)
@@ -37,8 +41,19 @@ class AnnualLetter(Base):
     # Financial year, written as the Ombudsman does: 2024-25.
     year: Mapped[str] = mapped_column(sa.String(7))
     narrative: Mapped[str] = mapped_column(sa.Text, default="")
+    # "Mr Sinnott" and "Chief Executive": the letter opens "Dear Mr Sinnott".
+    addressee_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    addressee_title: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    # None until a manager dates it: the letter then carries the day it is read or printed.
+    letter_date: Mapped[date | None]
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Optimistic locking: two managers editing at once cannot silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    updated_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
 
 
 class Publication(Base):

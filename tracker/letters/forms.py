@@ -1,0 +1,61 @@
+"""The form a manager writes an annual review letter with."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length
+
+from tracker.forms import GovDateField
+from tracker.services.letters import ADDRESSEE_MAX_LENGTH, NARRATIVE_MAX_LENGTH
+
+
+class LetterForm(FlaskForm):
+    """Whom the letter is to, its date, and what the Ombudsman has to say this year."""
+
+    addressee_name = StringField(
+        "Addressee",
+        widget=GovTextInput(),
+        description="As after “Dear”, for example Mr Sinnott",
+        validators=[
+            Length(
+                max=ADDRESSEE_MAX_LENGTH,
+                message=f"The addressee must be {ADDRESSEE_MAX_LENGTH} characters or fewer",
+            )
+        ],
+    )
+    addressee_title = StringField(
+        "Their role",
+        widget=GovTextInput(),
+        description="For example, Chief Executive",
+        validators=[
+            Length(
+                max=ADDRESSEE_MAX_LENGTH,
+                message=f"Their role must be {ADDRESSEE_MAX_LENGTH} characters or fewer",
+            )
+        ],
+    )
+    letter_date = GovDateField(
+        "Date of the letter",
+        required=False,
+        description="For example, 21 7 2025. Leave it blank to date the letter the day it is read.",
+    )
+    narrative = TextAreaField(
+        "What the Ombudsman has to say to the council this year",
+        widget=GovCharacterCount(),
+        description=(
+            "Plain text, shown after the summary of statistics. "
+            "Leave a blank line between paragraphs."
+        ),
+        # Browsers send a line break as CR LF, and count it as one character.
+        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
+        validators=[
+            Length(
+                max=NARRATIVE_MAX_LENGTH,
+                message=(
+                    f"The letter's narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
+                ),
+            )
+        ],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save the letter", widget=GovSubmitInput())
