@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.cases.routes import bp as cases_bp
     from tracker.evidence.routes import bp as evidence_bp
     from tracker.home.routes import bp as home_bp
+    from tracker.imports.routes import bp as imports_bp
     from tracker.letters.routes import bp as letters_bp
     from tracker.notifications.routes import bp as notifications_bp
     from tracker.public.routes import bp as public_bp
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         stats_bp,
         public_bp,
         letters_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -93,6 +95,7 @@ def _register_web(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from tracker.cli import scheduler_command, sweep_command, users_cli
     from tracker.demo import demo_command
+    from tracker.imports.cli import import_cli
 
-    for command in (users_cli, demo_command, sweep_command, scheduler_command):
+    for command in (users_cli, demo_command, sweep_command, scheduler_command, import_cli):
         app.cli.add_command(command)

@@ -49,3 +49,17 @@ def upkeep(session: Session) -> None:
     if session.get_bind().dialect.name == "sqlite":
         session.execute(sa.text("PRAGMA analysis_limit = 1000"))
         session.execute(sa.text("ANALYZE"))
+
+
+def begin_writing(session: Session) -> None:
+    """Open the transaction for writing now, so SAVEPOINTs nest inside it.
+
+    pysqlite only begins a transaction at the first INSERT, UPDATE or DELETE: a SAVEPOINT
+    issued before one would itself be the outermost transaction, and releasing it would
+    commit, out of the caller's hands. BEGIN IMMEDIATE also takes SQLite's one write lock
+    up front. PostgreSQL's transaction has begun already.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        connection = session.connection().connection.driver_connection
+        if connection is not None and not connection.in_transaction:
+            connection.execute("BEGIN IMMEDIATE")

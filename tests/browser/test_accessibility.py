@@ -228,3 +228,30 @@ def test_a_recommendation_in_its_busiest_state_is_accessible(
 
     assert found == {state: [] for state in found}
 
+
+def test_the_import_page_and_its_rejected_rows_are_accessible(
+    page: Page, live_server: str, seeded
+) -> None:
+    sign_in(page, live_server, seeded["manager"])
+    page.goto(f"{live_server}/imports/cases")
+    expect(page.get_by_role("heading", name="Import earlier years’ cases")).to_be_visible()
+    found = {"empty": violations(page)}
+    header = "reference,authority,category,subcategory,decision_date,outcome,satisfactory_remedy"
+    rows = [
+        "24 101 001,LEICS,Education,,2024-06-03,upheld,true",
+        "24 101 002,LEICS,,,2025-02-30,x,",
+    ]
+    page.get_by_label("CSV file").set_input_files(
+        files=[
+            {
+                "name": "cases.csv",
+                "mimeType": "text/csv",
+                "buffer": "\n".join([header, *rows]).encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Import the cases").click()
+    expect(page.get_by_role("heading", name="Import finished, with rows rejected")).to_be_visible()
+    expect(page.get_by_role("table", name="Rejected rows")).to_contain_text("Choose the outcome")
+    found["rows rejected"] = violations(page)
+    assert found == {"empty": [], "rows rejected": []}

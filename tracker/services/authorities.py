@@ -86,7 +86,12 @@ def authority_choices(session: Session, scope: sa.ColumnElement[bool]) -> list[t
 
 def find_authority(session: Session, code: str) -> Authority | None:
     """The council with this code (any letter case), if there is one."""
-    return session.scalar(sa.select(Authority).where(Authority.code == code.strip().upper()))
+    return session.scalar(sa.select(Authority).where(Authority.code == authority_code(code)))
+
+
+def authority_code(text: str) -> str:
+    """A council's code as stored, from however it was typed (` leics` → `LEICS`)."""
+    return text.strip().upper()
 
 
 def check_authority(

@@ -23,7 +23,7 @@ from tracker.models import (
     normalise_reference,
 )
 from tracker.services import audit
-from tracker.services.authorities import find_authority
+from tracker.services.authorities import authority_code, find_authority
 from tracker.services.errors import ConflictError, ValidationError
 from tracker.services.recommendations import DEADLINE_FIELDS, apply_deadline
 
@@ -56,6 +56,11 @@ CONFLICT_MESSAGE = (
     "Someone else changed this case while you were editing it. "
     "Check the details below and make your change again."
 )
+COMPLIANCE_FIELDS = ("compliance_outcome", "compliance_date")
+RECOMMENDATIONS_DECIDE_COMPLIANCE = (
+    "This case's compliance outcome comes from reviewing its recommendations, "
+    "so it cannot be changed here"
+)
 
 
 @dataclass
@@ -86,6 +91,20 @@ class CaseInput:
 
 
 @dataclass
+class KnownRecords:
+    """Authorities by code and case ids by reference, looked up once to check many cases (an
+    import) rather than once a case. `case_ids` must hold every existing case among the
+    references to be checked; the database's unique keys still have the last word."""
+
+    authorities: dict[str, Authority]
+    case_ids: dict[str, int]
+
+    def authority(self, code: str) -> Authority | None:
+        """The council with this code (any letter case), if there is one."""
+        return self.authorities.get(authority_code(code))
+
+
+@dataclass
 class _Checked:
     reference: str
     authority: Authority
@@ -95,26 +114,42 @@ class _Checked:
 
 
 def create_case(
-    session: Session, data: CaseInput, *, actor: User | None, now: datetime, today: date
+    session: Session,
+    data: CaseInput,
+    *,
+    actor: User | None,
+    now: datetime,
+    today: date,
+    known: KnownRecords | None = None,
 ) -> Case:
     """Record a case and its recommendations, or raise ValidationError naming each problem."""
-    checked = check_case(session, data, today)
+    case = add_case(session, data, actor=actor, now=now, today=today, known=known)
+    record_created(session, case, actor=actor, now=now)
+    return case
+
+
+def add_case(
+    session: Session,
+    data: CaseInput,
+    *,
+    actor: User | None,
+    now: datetime,
+    today: date,
+    known: KnownRecords | None = None,
+) -> Case:
+    """Check a new case and add it and its recommendations to the session, or raise
+    ValidationError naming each problem. Nothing is flushed or put on record yet: call
+    `record_created` next. Cases added together are inserted together (an import)."""
+    checked = check_case(session, data, today, known=known)
     case = Case(
         created_by_id=actor.id if actor else None,
         created_at=now,
         compliance_outcome=checked.compliance,
         compliance_date=data.compliance_date if checked.compliance else None,
+        recommendations=[],  # known to be empty: reading it later needs no query
     )
     _apply_details(case, data, checked, now)
     session.add(case)
-    audit.record(
-        session,
-        action="case.created",
-        entity=case,
-        actor=actor,
-        now=now,
-        after=audit.snapshot(case, CASE_FIELDS),
-    )
     # Cases migrated from earlier records arrive with their compliance already decided.
     closed_status = _migrated_status(checked.compliance)
     for position, entry in enumerate(checked.recommendations, start=1):
@@ -132,6 +167,21 @@ def create_case(
         )
         apply_deadline(recommendation, case.decision_date)
         session.add(recommendation)
+    return case
+
+
+def record_created(session: Session, case: Case, *, actor: User | None, now: datetime) -> None:
+    """Put a case that `add_case` added, and its recommendations, on the audit trail
+    (flushing first if they have no ids yet)."""
+    audit.record(
+        session,
+        action="case.created",
+        entity=case,
+        actor=actor,
+        now=now,
+        after=audit.snapshot(case, CASE_FIELDS),
+    )
+    for recommendation in case.recommendations:
         audit.record(
             session,
             action="recommendation.created",
@@ -140,7 +190,6 @@ def create_case(
             now=now,
             after=audit.snapshot(recommendation, RECOMMENDATION_FIELDS),
         )
-    return case
 
 
 def update_case(
@@ -152,28 +201,96 @@ def update_case(
     actor: User | None,
     now: datetime,
     today: date,
+    known: KnownRecords | None = None,
+    batched: bool = False,
 ) -> Case:
     """Correct a case's details (not its recommendations or compliance outcome).
 
     Raises ConflictError if someone else changed the case since `expected_version` was read.
+    `batched` leaves the UPDATE to the caller's next flush, with many others (an import):
+    a concurrent change then raises StaleDataError there.
     """
     if case.version != expected_version:
         raise ConflictError(CONFLICT_MESSAGE)
-    checked = check_case(session, data, today, existing=case)
+    checked = check_case(session, data, today, existing=case, known=known)
     before = audit.snapshot(case, CASE_FIELDS)
     _apply_details(case, data, checked, now)
     old, new = audit.changes(before, audit.snapshot(case, CASE_FIELDS))
     if new:
-        try:
-            session.flush()  # bumps the version; a concurrent write makes the UPDATE miss
-        except StaleDataError as error:
-            raise ConflictError(CONFLICT_MESSAGE) from error
+        if not batched:
+            _write_version(session)
         audit.record(
             session, action="case.updated", entity=case, actor=actor, now=now, before=old, after=new
         )
         if "decision_date" in new:
             _redate(session, case, actor=actor, now=now)
     return case
+
+
+def correct_compliance(
+    session: Session,
+    case: Case,
+    outcome: ComplianceOutcome | str | None,
+    compliance_date: date | None,
+    *,
+    actor: User | None,
+    now: datetime,
+    today: date,
+    batched: bool = False,
+) -> bool:
+    """Correct the compliance outcome a case was recorded with from earlier records (an
+    import); returns whether it changed. Raises ValidationError naming each problem, and
+    ConflictError (or with `batched`, as `update_case`) if someone else changed the case.
+
+    Only for a case with no recommendations: otherwise the outcome is theirs to decide
+    (`compliance.settle_case`), and a record from elsewhere must not overrule them.
+    """
+    before = audit.snapshot(case, COMPLIANCE_FIELDS)
+    asked = {"compliance_outcome": outcome or None, "compliance_date": compliance_date}
+    if audit.snapshot_values(asked) == before:
+        return False
+    if case.recommendations:
+        raise ValidationError({"compliance_outcome": RECOMMENDATIONS_DECIDE_COMPLIANCE})
+    problems: dict[str, str] = {}
+    data = CaseInput(
+        reference=case.reference,
+        authority="",  # not needed: only the compliance rules are applied
+        category=case.category,
+        subcategory=case.subcategory,
+        decision_date=case.decision_date,
+        outcome=case.outcome,
+        compliance_outcome=outcome,
+        compliance_date=compliance_date,
+    )
+    compliance = _check_compliance(data, case.outcome, today, problems)
+    if problems:
+        raise ValidationError(problems)
+    case.compliance_outcome = compliance
+    case.compliance_date = compliance_date if compliance else None
+    case.updated_at = now
+    if not batched:
+        _write_version(session)
+    old, new = audit.changes(before, audit.snapshot(case, COMPLIANCE_FIELDS))
+    audit.record(
+        session,
+        action="case.compliance_corrected",
+        entity=case,
+        actor=actor,
+        now=now,
+        before=old,
+        after=new,
+        note="Corrected from earlier records",
+    )
+    return True
+
+
+def _write_version(session: Session) -> None:
+    """Write a case's change now: the UPDATE bumps its version, and misses if a concurrent
+    write bumped it first."""
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise ConflictError(CONFLICT_MESSAGE) from error
 
 
 def _redate(session: Session, case: Case, *, actor: User | None, now: datetime) -> None:
@@ -212,23 +329,32 @@ def _migrated_status(compliance: ComplianceOutcome | None) -> RecommendationStat
 
 
 def check_case(
-    session: Session, data: CaseInput, today: date, *, existing: Case | None = None
+    session: Session,
+    data: CaseInput,
+    today: date,
+    *,
+    existing: Case | None = None,
+    known: KnownRecords | None = None,
+    with_compliance: bool = False,
 ) -> _Checked:
     """Apply every rule to a new case, or to corrections of `existing`; saves nothing.
 
     Raises ValidationError naming each problem. Corrections leave the compliance outcome
-    and the recommendations as they stand, so those are checked as they are.
+    and the recommendations as they stand, so those are checked as they are; or, with
+    `with_compliance`, the compliance outcome `data` gives (an import corrects both). With
+    `known`, the reference and the authority are looked up there instead of in the database.
     """
     problems: dict[str, str] = {}
     if existing is not None:
-        data = replace(
-            data,
-            compliance_outcome=existing.compliance_outcome,
-            compliance_date=existing.compliance_date,
-            recommendations=[],
-        )
-    reference = _reference(session, data.reference, problems, existing)
-    authority = _authority(session, data.authority, problems)
+        if not with_compliance:
+            data = replace(
+                data,
+                compliance_outcome=existing.compliance_outcome,
+                compliance_date=existing.compliance_date,
+            )
+        data = replace(data, recommendations=[])
+    reference = _reference(session, data.reference, problems, existing, known)
+    authority = _authority(session, data.authority, problems, known)
     outcome = _choice(Outcome, data.outcome, "outcome", "Choose the outcome", problems)
     _check_decision(data, outcome, today, problems)
     compliance = _check_compliance(data, outcome, today, problems)
@@ -242,7 +368,11 @@ def check_case(
 
 
 def _reference(
-    session: Session, text: str, problems: dict[str, str], existing: Case | None
+    session: Session,
+    text: str,
+    problems: dict[str, str],
+    existing: Case | None,
+    known: KnownRecords | None,
 ) -> str | None:
     if not (text or "").strip():
         problems["reference"] = "Enter the case reference"
@@ -252,17 +382,22 @@ def _reference(
     except ValueError as error:
         problems["reference"] = str(error)
         return None
-    clash = session.scalar(sa.select(Case.id).where(Case.reference == reference))
+    if known is not None:
+        clash = known.case_ids.get(reference)
+    else:
+        clash = session.scalar(sa.select(Case.id).where(Case.reference == reference))
     if clash is not None and (existing is None or clash != existing.id):
         problems["reference"] = f"A case with the reference {reference} already exists"
     return reference
 
 
-def _authority(session: Session, code: str, problems: dict[str, str]) -> Authority | None:
+def _authority(
+    session: Session, code: str, problems: dict[str, str], known: KnownRecords | None
+) -> Authority | None:
     if not (code or "").strip():
         problems["authority"] = "Choose the authority the complaint is about"
         return None
-    authority = find_authority(session, code)
+    authority = known.authority(code) if known is not None else find_authority(session, code)
     if authority is None:
         problems["authority"] = f"There is no authority with the code {code}"
     return authority

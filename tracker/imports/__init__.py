@@ -1,0 +1,1 @@
+"""Importing earlier years' records: the managers' upload page and `flask import cases`."""

@@ -1,0 +1,37 @@
+"""`flask import cases FILE.csv`: earlier years' cases from a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.services.imports import ImportFileError, import_cases
+
+import_cli = AppGroup("import", help="Import earlier years' records from CSV files.")
+
+
+@import_cli.command("cases")
+@click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+def import_cases_command(path: Path) -> None:
+    """Create or correct cases from FILE.csv, whose header row names the API's case fields.
+
+    Prints how many rows were created, updated, unchanged and rejected, then each rejected
+    row's line number and reasons. Valid rows go in even when others are rejected.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from error
+    try:
+        result = import_cases(db.session, content, actor=None, now=clock.now(), today=clock.today())
+    except ImportFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: {error.message}. Nothing was imported.") from error
+    db.session.commit()
+    click.echo(result.summary)
+    for line, reason in result.rejected:
+        click.echo(f"Line {line}: {reason}")

@@ -1,0 +1,51 @@
+"""The managers' page for importing earlier years' records."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+
+from tracker import access, clock
+from tracker.access import Permission
+from tracker.extensions import db
+from tracker.imports.forms import ImportForm
+from tracker.services import imports
+from tracker.services.import_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+
+@bp.route("/cases", methods=["GET", "POST"])
+@access.requires(Permission.IMPORT_RECORDS)
+def cases() -> ResponseReturnValue:
+    """Upload a CSV file of cases; the page then says what was created, updated, left
+    unchanged and rejected, with each rejected row's line number and reasons."""
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = request.files.get(form.file.name)
+        if upload is None or not upload.filename:
+            form.file.errors.append("Choose the CSV file to import")
+        else:
+            content = upload.stream.read(imports.MAX_IMPORT_BYTES + 1)
+            try:
+                result = imports.import_cases(
+                    db.session,
+                    content,
+                    actor=access.acting_user(),
+                    now=clock.now(),
+                    today=clock.today(),
+                )
+            except imports.ImportFileError as error:
+                db.session.rollback()
+                form.file.errors.append(f"{error.message}. Nothing was imported")
+            else:
+                db.session.commit()
+    return render_template(
+        "imports/cases.html",
+        form=form,
+        result=result,
+        required_columns=REQUIRED_COLUMNS,
+        optional_columns=OPTIONAL_COLUMNS,
+        max_megabytes=imports.MAX_IMPORT_BYTES // 1_000_000,
+    )
