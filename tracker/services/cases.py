@@ -114,16 +114,10 @@ class _Checked:
 
 
 def create_case(
-    session: Session,
-    data: CaseInput,
-    *,
-    actor: User | None,
-    now: datetime,
-    today: date,
-    known: KnownRecords | None = None,
+    session: Session, data: CaseInput, *, actor: User | None, now: datetime, today: date
 ) -> Case:
     """Record a case and its recommendations, or raise ValidationError naming each problem."""
-    case = add_case(session, data, actor=actor, now=now, today=today, known=known)
+    case = add_case(session, data, actor=actor, now=now, today=today)
     record_created(session, case, actor=actor, now=now)
     return case
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,14 @@ from tracker.services.import_file import (
 __all__ = ["COLUMNS", "MAX_IMPORT_BYTES", "ImportFileError", "ImportResult", "import_cases"]
 _BATCH = 500  # references a query when finding the file's cases
 _CHUNK = 500  # rows a SAVEPOINT
+
+
+class _Read(NamedTuple):
+    """A row that breaks no rule: its case's reference, the case if it exists, the data."""
+
+    reference: str
+    case: Case | None
+    data: CaseInput
 
 
 @dataclass
@@ -151,14 +160,11 @@ class _Import:
     def _row(self, row: CsvRow, *, alone: bool) -> None:
         """Import one row and count it. Alone, in its own SAVEPOINT, a row that fails is
         rejected; otherwise the failure is raised, for the chunk to be undone."""
-        problem = row.problem or self._problem(row.line, row.cells)
-        if problem:
-            self.result.rejected.append((row.line, problem))
+        read = self._read(row)
+        if isinstance(read, str):
+            self.result.rejected.append((row.line, read))
             return
-        reference = _reference(row.cells)
-        assert reference is not None  # a row without one has a problem
-        case = self.cases.get(reference)
-        data, _ = parse_row({**_optional_cells(case), **row.cells})
+        reference, case, data = read
         if case is not None and self._matches(case, data):
             self.result.unchanged += 1
             return
@@ -182,19 +188,24 @@ class _Import:
         else:
             self.result.updated += 1
 
-    def _problem(self, line: int, cells: dict[str, str]) -> str | None:
-        """Why the row cannot be imported, found before anything is written; or None."""
-        reference = _reference(cells)
+    def _read(self, row: CsvRow) -> _Read | str:
+        """What the row says, or why it cannot be imported: found before anything is written."""
+        if row.problem:
+            return row.problem
+        reference = _reference(row.cells)
         if reference is not None:
             if reference in self.first_line:
                 first = self.first_line[reference]
                 return reason({"reference": f"{reference} is already on line {first}"})
-            self.first_line[reference] = line
+            self.first_line[reference] = row.line
         case = self.cases.get(reference) if reference else None
-        data, problems = parse_row({**_optional_cells(case), **cells})
+        data, problems = parse_row({**_optional_cells(case), **row.cells})
         # Every rule at once, the reading's words first (a date that is not a date).
         rules = self._rule_problems(data, case)
-        return reason({**rules, **problems}) if rules or problems else None
+        if rules or problems:
+            return reason({**rules, **problems})
+        assert reference is not None  # a row without one breaks a rule
+        return _Read(reference, case, data)
 
     def _save(self, case: Case | None, data: CaseInput, *, alone: bool) -> bool:
         """Create the case, or correct it; returns whether anything changed. Alone, the
