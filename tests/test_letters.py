@@ -192,6 +192,15 @@ def test_too_long_a_narrative_is_refused_and_nothing_is_saved(app, manager) -> N
     assert stored(app) == ([], [])
 
 
+def test_too_long_an_addressee_is_refused_and_nothing_is_saved(app, manager) -> None:
+    response = write(manager, addressee_name="x" * 101, addressee_title="y" * 101)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The addressee must be 100 characters or fewer" in page
+    assert "Their role must be 100 characters or fewer" in page
+    assert stored(app) == ([], [])
+
+
 def test_a_stale_form_does_not_overwrite_someone_elses_letter(app, manager) -> None:
     token = csrf_token(manager, LETTER)
     fields = {"csrf_token": token, "addressee_title": "Chief Executive", "version": "0"}

@@ -6,7 +6,12 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from tracker.forms import GovDateField
-from tracker.services.letters import ADDRESSEE_MAX_LENGTH, NARRATIVE_MAX_LENGTH
+from tracker.services.letters import LIMITS, too_long
+
+
+def _at_most(name: str) -> Length:
+    """The letter rules' limit for the field, checked in the form too, with the same words."""
+    return Length(max=LIMITS[name][1], message=too_long(name))
 
 
 class LetterForm(FlaskForm):
@@ -16,23 +21,13 @@ class LetterForm(FlaskForm):
         "Addressee",
         widget=GovTextInput(),
         description="As after “Dear”, for example Mr Sinnott",
-        validators=[
-            Length(
-                max=ADDRESSEE_MAX_LENGTH,
-                message=f"The addressee must be {ADDRESSEE_MAX_LENGTH} characters or fewer",
-            )
-        ],
+        validators=[_at_most("addressee_name")],
     )
     addressee_title = StringField(
         "Their role",
         widget=GovTextInput(),
         description="For example, Chief Executive",
-        validators=[
-            Length(
-                max=ADDRESSEE_MAX_LENGTH,
-                message=f"Their role must be {ADDRESSEE_MAX_LENGTH} characters or fewer",
-            )
-        ],
+        validators=[_at_most("addressee_title")],
     )
     letter_date = GovDateField(
         "Date of the letter",
@@ -48,14 +43,7 @@ class LetterForm(FlaskForm):
         ),
         # Browsers send a line break as CR LF, and count it as one character.
         filters=[lambda text: text.replace("\r\n", "\n") if text else text],
-        validators=[
-            Length(
-                max=NARRATIVE_MAX_LENGTH,
-                message=(
-                    f"The letter's narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
-                ),
-            )
-        ],
+        validators=[_at_most("narrative")],
     )
     version = HiddenField()
     submit = SubmitField("Save the letter", widget=GovSubmitInput())

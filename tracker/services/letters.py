@@ -29,6 +29,12 @@ STALE_MESSAGE = (
     "saved. The letter below shows their version: make your changes again."
 )
 LETTER_FIELDS = ("addressee_name", "addressee_title", "letter_date", "narrative")
+# What a manager writes, at most: each field's name in messages, and its limit in characters.
+LIMITS = {
+    "addressee_name": ("The addressee", ADDRESSEE_MAX_LENGTH),
+    "addressee_title": ("Their role", ADDRESSEE_MAX_LENGTH),
+    "narrative": ("The letter's narrative", NARRATIVE_MAX_LENGTH),
+}
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -65,14 +71,18 @@ def check_letter(data: LetterInput) -> None:
     """Raise ValidationError naming each field that breaks the rules."""
     problems: dict[str, str] = {}
     if len(data.narrative) > NARRATIVE_MAX_LENGTH:
-        problems["narrative"] = (
-            f"The letter's narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
-        )
-    for name, label in (("addressee_name", "The addressee"), ("addressee_title", "Their role")):
+        problems["narrative"] = too_long("narrative")
+    for name in ("addressee_name", "addressee_title"):
         if len(getattr(data, name).strip()) > ADDRESSEE_MAX_LENGTH:
-            problems[name] = f"{label} must be {ADDRESSEE_MAX_LENGTH} characters or fewer"
+            problems[name] = too_long(name)
     if problems:
         raise ValidationError(problems)
+
+
+def too_long(name: str) -> str:
+    """What a manager is told when a field is longer than its limit."""
+    label, limit = LIMITS[name]
+    return f"{label} must be {limit:,} characters or fewer"
 
 
 def find_letter(session: Session, authority: Authority, year: FinancialYear) -> AnnualLetter | None:
