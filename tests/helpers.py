@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from html import unescape
 from typing import Any
 
 import sqlalchemy as sa
@@ -238,3 +239,9 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def text_of(page: str) -> str:
+    """What a reader sees: the page's words without tags, whitespace collapsed."""
+    words = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", unescape(words)).replace(" .", ".").strip()

@@ -3,7 +3,6 @@ with the year's published figures worded as the Ombudsman's letters word them.""
 
 from __future__ import annotations
 
-import html as html_lib
 import io
 import re
 from datetime import date
@@ -12,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from tests.helpers import csrf_token, sign_in, submit
+from tests.helpers import csrf_token, sign_in, submit, text_of
 from tests.statistics_data import Y2020, county_neighbours_2024_25, decided, leicestershire_2024_25
 from tracker.extensions import db
 from tracker.letters.pdf import render_pdf
@@ -26,12 +25,6 @@ NARRATIVE = (
     "This year, we issued two public reports about your Council.\r\n"
     "The first reported failings in <b>Free Early Education Entitlement</b>."
 )
-
-
-def text_of(page: str) -> str:
-    """What a reader sees: the page's words without tags, whitespace collapsed."""
-    words = re.sub(r"<[^>]+>", " ", page)
-    return re.sub(r"\s+", " ", html_lib.unescape(words)).replace(" .", ".").strip()
 
 
 def pdf_text(content: bytes) -> str:
