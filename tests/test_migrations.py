@@ -50,7 +50,13 @@ def test_the_database_refuses_to_rewrite_the_audit_trail(app) -> None:
             )
         )
         connection.commit()
-        for statement in ("UPDATE audit_events SET note = 'changed'", "DELETE FROM audit_events"):
+        statements = ["UPDATE audit_events SET note = 'changed'", "DELETE FROM audit_events"]
+        if USING_POSTGRES:  # SQLite has no TRUNCATE; its DELETE without WHERE is refused above
+            statements += [
+                "TRUNCATE audit_events",
+                "TRUNCATE audit_events RESTART IDENTITY CASCADE",
+            ]
+        for statement in statements:
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 connection.execute(sa.text(statement))
             connection.rollback()
