@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.agreed_actions import propose_amount, propose_kind, split_agreed_actions
 from tracker.deadlines import compute_deadline
@@ -376,3 +378,19 @@ def test_reviews_of_how_the_body_works_are_service_improvements(text: str) -> No
 
 def test_a_review_that_also_refunds_stays_personal() -> None:
     assert propose_kind("Review its procedures and refund the charges.") == "personal"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*ISSUE_12.split(" "), "\n", "\n\n", "- ", "1. ", ":", ";", "Mr.", "(", '"', "that"]
+        ),
+        max_size=60,
+    ).map(" ".join)
+)
+def test_any_pasted_text_gives_proposals_never_an_error(section: str) -> None:
+    actions = split_agreed_actions(section)
+    for proposal in actions.recommendations:
+        assert proposal.text.strip() and proposal.kind in ("personal", "service_improvement")
+        assert proposal.amount is None or proposal.kind == "personal"

@@ -25,11 +25,14 @@ def sentences(paragraph: str) -> list[str]:
     """The sentences of `paragraph`, in order, each as it stands (spaces at the ends trimmed)."""
     found: list[str] = []
     start = 0
+    quotes = _Quotes()
     for match in _SENTENCE_END.finditer(paragraph):
-        word = _LAST_WORD.search(paragraph, start, match.start())
+        # Abbreviations are short: look only just before the full stop, so that a long run of
+        # them ("Mr. A Mr. B …") costs no more than reading it once.
+        word = _LAST_WORD.search(paragraph, max(start, match.start() - 12), match.start())
         if word and word.group(0).lower() in ABBREVIATIONS:
             continue
-        if _still_open(paragraph[start : match.end()]):
+        if quotes.open_after(paragraph, match.end()):
             continue
         found.append(paragraph[start : match.end()].strip())
         start = match.end()
@@ -37,11 +40,19 @@ def sentences(paragraph: str) -> list[str]:
     return [*found, rest] if rest else found
 
 
-def _still_open(text: str) -> bool:
-    """Whether a quotation or a bracket opened in `text` is not yet closed."""
-    return (
-        text.count("(") > text.count(")")
-        or text.count("[") > text.count("]")
-        or text.count('"') % 2 == 1
-        or text.count("“") > text.count("”")
-    )
+class _Quotes:
+    """Quotation marks and brackets opened and not yet closed, read once from the start."""
+
+    def __init__(self) -> None:
+        self.read = 0
+        self.brackets = self.squares = self.curly = self.straight = 0
+
+    def open_after(self, text: str, end: int) -> bool:
+        """Whether a quotation or a bracket is still open at `end` (ends only ever grow)."""
+        chunk = text[self.read : end]
+        self.read = end
+        self.brackets += chunk.count("(") - chunk.count(")")
+        self.squares += chunk.count("[") - chunk.count("]")
+        self.curly += chunk.count("“") - chunk.count("”")
+        self.straight += chunk.count('"')
+        return self.brackets > 0 or self.squares > 0 or self.curly > 0 or self.straight % 2 == 1
