@@ -89,11 +89,9 @@ _EVIDENCE_NOTE = re.compile(
     re.IGNORECASE,
 )
 # A heading that reads on into its items: "… has agreed to", "We recommend that the Council".
-_LEADS_IN = re.compile(
-    rf"(?:\b(?:to|will|should|must|shall|agreed|agrees|that)|\bthat\b.*\bthe\s+(?:[\w'’-]+\s+)"
-    rf"{{0,2}}?{_BODY})$",
-    re.IGNORECASE,
-)
+_READS_ON = re.compile(r"\b(?:to|will|should|must|shall|agreed|agrees|that)$", re.IGNORECASE)
+_ENDS_WITH_BODY = re.compile(rf"\bthe\s+(?:[\w'’-]+\s+){{0,2}}?{_BODY}$", re.IGNORECASE)
+_THAT = re.compile(r"\bthat\b", re.IGNORECASE)
 _KEEP_CAPITAL = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "I", "Council"})
 _ANY_DECISION = date(2000, 1, 1)  # deadlines are only looked for here, not dated
 
@@ -159,7 +157,7 @@ def _blocks(section: str) -> list[_Block]:
             current = _Block(heading, item=True, lines=[bullet.group(1)])
             blocks.append(current)
             heading_has_items = True
-        elif _HEADING_END.search(line) or (bulleted and _LEADS_IN.search(line)):
+        elif _HEADING_END.search(line) or (bulleted and _READS_ON.search(line)):
             current, heading_has_items = None, False
             heading = re.sub(r"\bTHAT\b", "that", _HEADING_END.sub("", line))
         elif _is_title(line, current):
@@ -214,9 +212,9 @@ def _actions(text: str, evidence: list[str], *, item: bool) -> list[str]:
 
 def _starts_action(sentence: str) -> bool:
     """Whether the sentence carries its own action or its own deadline."""
-    return bool(_SUBJECT_ACTS.match(sentence) or _IMPERATIVE.match(sentence)) or _states_deadline(
-        sentence
-    )
+    if _SUBJECT_ACTS.match(sentence) or _IMPERATIVE.match(sentence):
+        return True
+    return _states_deadline(sentence)
 
 
 def _states_deadline(text: str) -> bool:
@@ -246,11 +244,19 @@ def _with_heading(heading: str, action: str) -> str:
     action; otherwise only the heading's deadline is carried ("Within 20 working days, pay
     …"). An action that states its own deadline keeps only its own."""
     own_deadline = _states_own_date(action)
-    if heading and _LEADS_IN.search(heading) and not _SUBJECT_ACTS.match(action):
+    if heading and _leads_in(heading) and not _SUBJECT_ACTS.match(action):
         lead = deadlines.text_without_deadlines(heading) if own_deadline else heading
         return f"{lead} {_lower_first(action)}"
     carried = "" if own_deadline or not heading else _deadline_words(heading)
     return f"{carried}, {_lower_first(action)}" if carried else action[:1].upper() + action[1:]
+
+
+def _leads_in(heading: str) -> bool:
+    """Whether the heading reads on into its items: "… the Council has agreed to", "We
+    recommend that the Council"; not a title such as "Actions for the Council"."""
+    if _READS_ON.search(heading):
+        return True
+    return bool(_ENDS_WITH_BODY.search(heading) and _THAT.search(heading))
 
 
 def _deadline_words(heading: str) -> str:
@@ -261,7 +267,9 @@ def _deadline_words(heading: str) -> str:
 
 
 def _lower_first(action: str) -> str:
-    """ "Pay Mr Y" reads on as "pay Mr Y", "The Council" as "the Council"; a name stays."""
+    """The action with its first word in lower case, to read on after a heading: "Pay Mr Y"
+    as "pay Mr Y", "The Council" as "the Council"; a name such as "Leicestershire County
+    Council" stays as it is."""
     first, _, rest = action.partition(" ")
     second = rest.split(" ", 1)[0]
     named = second[:1].isupper() and second.rstrip(".") not in _KEEP_CAPITAL
