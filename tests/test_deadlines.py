@@ -217,6 +217,99 @@ def test_numbers_in_digits_or_words_any_case_in_parentheses(text: str, expected:
     assert due(text) == expected
 
 
+# --- Every name the ombudsmen give the decision ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        # LGSCO decision statements and the joint LGSCO/PHSO ones (seeds/003).
+        (
+            "Within one month of the Ombudsman’s final decision, apologise to Mr X.",
+            "Within one month of the Ombudsman’s final decision",
+        ),
+        (
+            "Within one month of our final decision statement, apologise to Mr X.",
+            "Within one month of our final decision statement",
+        ),
+        (
+            "Within one month of the final decision, the Council will apologise to Mrs X.",
+            "Within one month of the final decision",
+        ),
+        # PSOW early resolution: "This should be completed within 12 weeks of the date of this
+        # decision letter." (ombudsman.wales/findings/clinical-treatment-in-hospital-aneurin-
+        # bevan-university-health-board-14/)
+        (
+            "Prioritise the outstanding issues. This should be completed within one month of the"
+            " date of this decision letter.",
+            "within one month of the date of this decision letter",
+        ),
+        # SPSO: "within four weeks of the date of our decision letter"
+        # (www.spso.org.uk/decision-review-process).
+        (
+            "Apologise to Mr C within one month of the date of our decision letter.",
+            "within one month of the date of our decision letter",
+        ),
+        # Housing Ombudsman determinations are headed REPORT (housing-ombudsman.org.uk/
+        # decisions/…); their orders run "Within four weeks of the date of this report, the
+        # landlord is ordered to pay the resident £950 …".
+        (
+            "Within one month of the date of this report, the landlord is ordered to pay the"
+            " resident £950.",
+            "Within one month of the date of this report",
+        ),
+        # PSOW and PHSO investigation reports: "I recommend that within one month of the date
+        # of this report the Health Board:" — the anchor ends where the body's name begins.
+        (
+            "I recommend that within one month of the date of this report the Health Board"
+            " apologises to Mrs A.",
+            "within one month of the date of this report",
+        ),
+        ("Within one month of the date of the final report, the Trust should apologise.",
+         "Within one month of the date of the final report"),
+        # The other names issue 12 lists: decision notice, decision letter, this letter, this
+        # decision, and the Housing Ombudsman's older "determination".
+        ("Within one month of the decision notice, pay Mr X £100.",
+         "Within one month of the decision notice"),
+        ("Within one month of the date of this decision notice, pay Mr X £100.",
+         "Within one month of the date of this decision notice"),
+        ("Within one month of the decision letter, pay Mr X £100.",
+         "Within one month of the decision letter"),
+        ("Within one month of the date of this letter, pay Mr X £100.",
+         "Within one month of the date of this letter"),
+        ("Within one month of the date of this decision, pay Mr X £100.",
+         "Within one month of the date of this decision"),
+        ("Within one month of the date of this determination, the landlord must pay £100.",
+         "Within one month of the date of this determination"),
+        ("Within one month of receipt of this report, pay Mr X £100.",
+         "Within one month of receipt of this report"),
+    ],
+)  # fmt: skip
+def test_every_name_of_the_decision_anchors_on_the_decision_date(text: str, phrase: str) -> None:
+    result = compute_deadline(text, DECIDED)
+    [part] = result.parts
+    assert part.phrase == phrase and part.awaits_event is None
+    assert result.due_date == date(2024, 12, 12) and result.explicit
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Within a month of the report of the independent investigator, reconsider the charge.",
+         "the report of the independent investigator"),
+        ("Within 10 days of the letter from the school, reconsider the charge.",
+         "the letter from the school"),
+        ("Within a month of the decision of the appeal panel, reconsider the charge.",
+         "the decision of the appeal panel"),
+        ("Within a month of receiving the report from the Trust, reconsider the charge.",
+         "receiving the report from the Trust"),
+    ],
+)  # fmt: skip
+def test_other_reports_letters_and_decisions_are_events(text: str, event: str) -> None:
+    [part] = compute_deadline(text, DECIDED).parts
+    assert part.awaits_event == event and part.due_date is None
+
+
 # --- Several parts, events and chains ----------------------------------------------------
 
 
@@ -289,6 +382,26 @@ def test_a_chain_after_an_event_waits_for_the_event_too() -> None:
     met = compute_deadline(text, DECIDED, event_dates={"the meeting": date(2024, 12, 2)})
     assert [p.due_date for p in met.parts] == [date(2024, 12, 9), date(2025, 1, 6)]
     assert met.due_date == date(2025, 1, 6)
+
+
+def test_the_different_deadlines_of_one_text_are_listed_once_each() -> None:
+    two = compute_deadline(
+        "Within one month of my final decision, apologise to Mrs X, and within three months "
+        "review the procedure.",
+        DECIDED,
+    )
+    assert [p.due_date for p in two.distinct_deadlines] == [date(2024, 12, 12), date(2025, 2, 12)]
+    same = compute_deadline(
+        "Within one month apologise to Mrs X; within 1 month pay her £100.", DECIDED
+    )
+    assert len(same.parts) == 2 and len(same.distinct_deadlines) == 1
+    waiting = compute_deadline(
+        "Within 5 working days following the meeting send the minutes, then within a further "
+        "4 weeks report on the actions agreed.",
+        DECIDED,
+    )
+    assert len(waiting.distinct_deadlines) == 2, "a chain is a second deadline, dated or not"
+    assert compute_deadline("Remind staff.", DECIDED).distinct_deadlines == ()
 
 
 def test_then_within_is_chained_too() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, page_form, sign_in, submit
+from tests.helpers import csrf_token, page_form, sign_in, submit, text_of
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case, DueDateSource, Recommendation
 
@@ -320,3 +320,107 @@ def test_checking_due_dates_previews_without_saving(app, client, build) -> None:
     assert "“within 10 school days” was not understood as a deadline" in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+
+
+ISSUE_12 = (
+    "Within one month of the final decision, the Council will apologise to Mrs X and pay her "
+    "£300 for the distress caused. Within three months of the final decision, the Council will "
+    "review its procedures for financial assessments and remind relevant staff to complete "
+    "them in a timely manner."
+)
+TWO_DEADLINES = (
+    "Within one month of my final decision, the Council will apologise to Mrs X, and within "
+    "three months it will review its procedure."
+)
+
+
+def _one_entry(text: str, **extra: Any) -> dict[str, Any]:
+    return _new_case(
+        agreed_actions="",
+        **{"recommendations-0-text": text, "recommendations-0-kind": "personal", **extra},
+    )
+
+
+def _case_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Case.id)))
+
+
+def test_a_pasted_paragraph_is_split_by_sentence_each_with_its_own_date(client, build) -> None:
+    build.authority("LEICS")
+    sign_in(client, build.user("caseworker"))
+    html = submit(client, "/cases/new", _new_case(action="split", agreed_actions=ISSUE_12))
+    page = text_of(html.get_data(as_text=True))
+    assert "split into 2 recommendations" in page
+    first, second = page.split("Recommendation 2")
+    assert "Due 20 January 2025" in first and "pay her £300" in first  # one month
+    assert "Due 20 March 2025" in second and "review its procedures" in second  # three months
+    assert "holds 2 deadlines" not in page
+    html = html.get_data(as_text=True)
+    assert 'name="recommendations-0-amount" type="text" value="300.00"' in html
+    assert re.search(r'name="recommendations-1-kind"[^>]*value="service_improvement" checked', html)
+
+
+def test_the_preview_says_when_one_entry_holds_two_deadlines(client, build) -> None:
+    build.authority("LEICS")
+    sign_in(client, build.user("caseworker"))
+    html = submit(client, "/cases/new", _one_entry(TWO_DEADLINES, action="preview"))
+    page = text_of(html.get_data(as_text=True))
+    assert "Warning This recommendation holds 2 deadlines" in page
+    assert "split it into 2 recommendations" in page
+    assert "“Within one month of my final decision”: 20 January 2025" in page
+    assert "“within three months”: 20 March 2025" in page
+    assert 'name="recommendations-0-deadlines_confirmed"' in html.get_data(as_text=True)
+    assert "Keep it as one recommendation, due on the later date, 20 March 2025" in page
+
+
+def test_one_entry_with_two_deadlines_is_not_saved_until_split_or_confirmed(app, client, build):
+    build.authority("LEICS")
+    sign_in(client, build.user("caseworker"))
+    refused = submit(client, "/cases/new", _one_entry(TWO_DEADLINES, action="save"))
+    assert refused.status_code == 200 and _case_count(app) == 0
+    html = refused.get_data(as_text=True)
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert 'href="#recommendations-0-deadlines_confirmed"' in summary
+    assert (
+        "Recommendation 1 holds 2 deadlines: split it into 2 recommendations, or confirm it is "
+        "all due on the later date" in text_of(summary)
+    )
+    assert 'id="recommendations-0-deadlines_confirmed"' in html
+
+
+def test_a_confirmed_entry_with_two_deadlines_is_saved_due_on_the_later_date(app, client, build):
+    build.authority("LEICS")
+    sign_in(client, build.user("caseworker"))
+    saved = submit(
+        client,
+        "/cases/new",
+        _one_entry(TWO_DEADLINES, action="save", **{"recommendations-0-deadlines_confirmed": "y"}),
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        [recommendation] = db.session.scalar(sa.select(Case)).recommendations
+        assert recommendation.due_date == date(2025, 3, 20)
+        assert [p.due_date for p in recommendation.deadline_parts] == [
+            date(2025, 1, 20),
+            date(2025, 3, 20),
+        ]
+
+
+def test_the_api_still_takes_a_text_with_two_deadlines_as_it_stands(client, build) -> None:
+    build.authority("LEICS")
+    token = build.token(build.user("caseworker"))
+    response = client.post(
+        "/api/v1/cases",
+        json={
+            "reference": "24 007 343",
+            "authority": "LEICS",
+            "category": "Adult care services",
+            "decision_date": "2024-12-20",
+            "outcome": "upheld",
+            "recommendations": [{"text": TWO_DEADLINES, "kind": "personal"}],
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["recommendations"][0]["due_date"] == "2025-03-20"

@@ -100,16 +100,24 @@ _ANCHOR_TEXT = re.compile(r"[^,;:.()\n]+")
 _EVENT_END = re.compile(
     r"\s+(?:the\s+council|it|they|we|and|then|to|so\s+that|or|which|but)\b", re.IGNORECASE
 )
-# The decision itself, however the decision words it.
+# The decision itself, under every name the ombudsmen give it: LGSCO "my final decision
+# (statement)", PSOW "this decision letter", SPSO "our decision letter", PHSO "the final
+# report", the Housing Ombudsman "this report" or "this determination", and so on.
 _DECISION = re.compile(
     r"""
-    (?:(?:receiving|receipt\s+of)\s+)?
-    (?:the\s+date\s+of\s+)?
+    (?:(?:receiving|receipt\s+of|the\s+issue\s+of)\s+)?
+    (?:the\s+date\s+of\s+(?:issue\s+of\s+)?)?
     (?:
-      (?:my|our|this|the)\s+(?:final\s+)?decision(?:\s+statement)?
-      | (?:my|our|this)\s+(?:final\s+)?report
-      | the\s+ombudsm[ae]n['’]?s?['’]?\s+(?:final\s+)?decision(?:\s+statement)?
-    )\s*$
+      (?:my|our|this|the|the\s+ombudsm[ae]n['’]?s?['’]?)\s+
+        (?:final\s+)?decision(?:\s+(?:statement|notice|letter))?
+      | (?:my|our|this|the\s+ombudsm[ae]n['’]?s?['’]?)\s+
+        (?:final\s+)?(?:report|letter|determination)
+      | (?:the|the\s+ombudsm[ae]n['’]?s?['’]?)\s+final\s+(?:report|determination)
+    )
+    # Then nothing, or the body that is to act: "… of the date of this report the Health
+    # Board apologises", or a heading's "… of this report the Health Board:".
+    (?=\s*$|\s+the\s+(?:[\w'’-]+\s+){0,2}?(?:council|landlord|board|trust|authority
+      |organisation|practice|provider|association)\b)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -179,6 +187,16 @@ class Deadline:
     parts: tuple[DeadlinePart, ...] = ()
     assumed: bool = False  # a default for the kind of remedy, for a caseworker to confirm
     problems: tuple[str, ...] = field(default=())  # words not understood, shown to people
+
+    @property
+    def distinct_deadlines(self) -> tuple[DeadlinePart, ...]:
+        """One part for each different deadline the words state, in the order they come; more
+        than one means the recommendation holds several deadlines."""
+        seen: dict[object, DeadlinePart] = {}
+        for part in self.parts:
+            # Undated parts differ by the event they wait for, and a chain by its link.
+            seen.setdefault(part.due_date or (part.awaits_event, part.follows), part)
+        return tuple(seen.values())
 
     @property
     def awaits_events(self) -> tuple[str, ...]:
@@ -342,9 +360,11 @@ def _period_part(
         words = anchor_text.group(0)
         cut = _EVENT_END.search(words)
         words = words[: cut.start()] if cut else words.rstrip()
-        end = anchor_text.start() + len(words)
-        if _DECISION.match(words):
+        decision = _DECISION.match(words)
+        if decision:
+            end = anchor_text.start() + decision.end()
             return _dated(text, start, end, period.after(decision_date, calendar))
+        end = anchor_text.start() + len(words)
         event = words.strip()
         when = events.get(_event_key(event))
         due = period.after(when, calendar) if when else None

@@ -69,6 +69,7 @@ def recommendation_inputs(form: NewCaseForm) -> list[RecommendationInput]:
             kind=entry.form.kind.data or "",
             amount=entry.form.amount.data,
             evidence_expected=entry.form.evidence_expected.data or "",
+            deadlines_confirmed=bool(entry.form.deadlines_confirmed.data),
         )
         for entry in filled_entries(form)
     ]

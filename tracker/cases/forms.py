@@ -49,6 +49,13 @@ class RecommendationEntryForm(Form):
         description="What the council should send to show it has done this",
         validators=[Length(max=2000)],
     )
+    # Shown only when the words hold several deadlines (see _deadline_preview.html).
+    deadlines_confirmed = BooleanField(
+        "Keep it as one recommendation",
+        widget=GovCheckboxInput(),
+        description="Or split it: add another recommendation and move an action, with its "
+        "deadline, into it.",
+    )
 
 
 class CaseDetailsForm(FlaskForm):

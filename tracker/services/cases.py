@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker import deadlines
 from tracker.models import (
     Authority,
     Case,
@@ -71,6 +72,9 @@ class RecommendationInput:
     kind: RecommendationKind | str
     amount: Decimal | None = None
     evidence_expected: str = ""
+    # Words that hold several deadlines are saved due on the latest only once the caseworker
+    # has confirmed that (the form asks); the API and imports take the words as they stand.
+    deadlines_confirmed: bool = True
 
 
 @dataclass
@@ -353,6 +357,8 @@ def check_case(
     _check_decision(data, outcome, today, problems)
     compliance = _check_compliance(data, outcome, today, problems)
     recommendations = _recommendations(data.recommendations, outcome, problems)
+    if data.decision_date is not None and "decision_date" not in problems:
+        _check_several_deadlines(data.recommendations, data.decision_date, problems)
     if existing is not None and existing.recommendations and outcome not in (None, Outcome.UPHELD):
         problems["outcome"] = "A case with recommendations must stay upheld"
     if problems:
@@ -449,6 +455,23 @@ def _check_compliance(
     elif data.decision_date is not None and data.compliance_date < data.decision_date:
         problems["compliance_date"] = "Compliance date must be on or after the decision date"
     return compliance
+
+
+def _check_several_deadlines(
+    entries: list[RecommendationInput], decision_date: date, problems: dict[str, str]
+) -> None:
+    """One recommendation holding several different deadlines is split, or the caseworker
+    confirms it is all due on the latest: never the later date taken silently (issue 12)."""
+    for index, entry in enumerate(entries):
+        if entry.deadlines_confirmed or not (entry.text or "").strip():
+            continue
+        count = len(deadlines.compute_deadline(entry.text, decision_date).distinct_deadlines)
+        if count > 1:
+            problems[f"recommendations.{index}.deadlines_confirmed"] = (
+                f"Recommendation {index + 1} holds {count} deadlines: split it into {count} "
+                f"recommendations, or confirm it is all due on the "
+                f"{'later' if count == 2 else 'latest'} date"
+            )
 
 
 def _recommendations(
