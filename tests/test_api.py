@@ -232,6 +232,17 @@ def test_malformed_json_gets_a_4xx_not_a_500(client, caseworker, data) -> None:
     assert_error(response, response.status_code)
 
 
+def test_a_method_not_allowed_says_which_are(client, caseworker) -> None:
+    for method, path, allowed in (
+        ("DELETE", "/api/v1/cases", {"POST"}),
+        ("TRACE", "/api/v1/recommendations/1/review", {"POST"}),
+        ("PUT", "/api/v1/authorities/LEICS", {"GET", "HEAD"}),
+    ):
+        response = client.open(path, method=method, headers=caseworker)
+        assert_error(response, 405, "method_not_allowed")
+        assert allowed <= set(response.headers["Allow"].split(", ")), method
+
+
 def test_an_unknown_case_is_404(client, caseworker) -> None:
     assert_error(client.get("/api/v1/cases/99 999 999", headers=caseworker), 404, "not_found")
     assert_error(client.get("/api/v1/cases/rubbish", headers=caseworker), 404)
