@@ -100,7 +100,8 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
     return render_template("errors/csrf.html", error=error), 400
 
 
-LOCATIONS = {"json", "query", "files", "form", "view_args", "headers", "cookies"}
+# webargs' locations, and the API's own (tracker.api.parsing.FORM_AND_FILES).
+LOCATIONS = {"json", "query", "files", "form", "form_and_files", "view_args", "headers", "cookies"}
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:

@@ -18,6 +18,7 @@ from tracker import access, clock, filetypes
 from tracker.errors import json_error
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
+from tracker.json_provider import TrackerJSONProvider
 from tracker.models import User
 from tracker.storage import Store
 
@@ -55,6 +56,7 @@ def evidence_store() -> Store:
 def init_app(app: Flask) -> None:
     """Wire templates, sign-in loading and response headers into the application."""
     app.request_class = TrackerRequest
+    app.json = TrackerJSONProvider(app)
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(app.template_folder or "templates"),
