@@ -222,8 +222,9 @@ class _VersionedSchema(Schema):
     )
 
 
-def _note(**kwargs: Any) -> Text:
-    return Text(load_default="", validate=validate.Length(max=MAX_NOTE), **kwargs)
+def _note() -> Text:
+    """An optional note, as long as the service allows."""
+    return Text(load_default="", validate=validate.Length(max=MAX_NOTE))
 
 
 def _reason() -> Text:
