@@ -232,6 +232,47 @@ def test_malformed_json_gets_a_4xx_not_a_500(client, caseworker, data) -> None:
     assert_error(response, response.status_code)
 
 
+JSON_ROUTES = [
+    "/api/v1/authorities",
+    "/api/v1/cases",
+    "/api/v1/recommendations/1/review",
+    "/api/v1/recommendations/1/extension",
+    "/api/v1/recommendations/1/extension/decision",
+]
+
+
+@pytest.mark.parametrize("path", JSON_ROUTES)
+@pytest.mark.parametrize("depth", [65, 100_000])
+def test_json_nested_too_deep_is_a_400_on_every_route(app, client, build, path, depth) -> None:
+    build.authority("LEICS")
+    build.case("LEICS")
+    headers = bearer(build.token(build.user("caseworker")))
+    body = '{"note": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(path, data=body, headers=headers, content_type="application/json")
+    error = assert_error(response, 400, "bad_request")
+    assert "nested more than 64 levels deep" in error["message"]
+    assert case_count(app) == 1
+
+
+def test_json_nested_64_levels_is_read_as_usual(client, caseworker) -> None:
+    nested = {"note": "x"}
+    for _ in range(62):
+        nested = {"deeper": nested}
+    response = client.post("/api/v1/cases", json=case_body(extra=nested), headers=caseworker)
+    assert assert_error(response, 422, "validation_error")["fields"] == {"extra": "Unknown field."}
+
+
+def test_a_method_not_allowed_says_which_are(client, caseworker) -> None:
+    for method, path, allowed in (
+        ("DELETE", "/api/v1/cases", {"POST"}),
+        ("TRACE", "/api/v1/recommendations/1/review", {"POST"}),
+        ("PUT", "/api/v1/authorities/LEICS", {"GET", "HEAD"}),
+    ):
+        response = client.open(path, method=method, headers=caseworker)
+        assert_error(response, 405, "method_not_allowed")
+        assert allowed <= set(response.headers["Allow"].split(", ")), method
+
+
 def test_an_unknown_case_is_404(client, caseworker) -> None:
     assert_error(client.get("/api/v1/cases/99 999 999", headers=caseworker), 404, "not_found")
     assert_error(client.get("/api/v1/cases/rubbish", headers=caseworker), 404)

@@ -1,5 +1,6 @@
-"""Text PostgreSQL cannot store (a NUL character) is refused at the door, on every route:
-a clear 4xx, never a database error, and nothing saved."""
+"""Text a database cannot store (a NUL character, or text that is not valid Unicode such as an
+unpaired surrogate) is refused at the door, on every route: a clear 4xx, never a database error,
+and nothing saved."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import sqlalchemy as sa
 
 from tests.helpers import sign_in, submit
 from tracker.extensions import db
-from tracker.models import Authority, Case
+from tracker.models import Authority, Case, ExtensionRequest, Recommendation, RecommendationStatus
+
+NOT_UNICODE = "must be valid Unicode text (it has an unpaired surrogate)"
 
 
 def test_the_api_names_the_field(app, client, build) -> None:
@@ -49,3 +52,48 @@ def test_a_form_is_refused_with_a_clear_page_and_nothing_saved(app, client, buil
     assert client.get("/authorities/LE%00/edit").status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+
+
+def test_text_that_is_not_valid_unicode_is_refused_naming_the_field(app, client, build) -> None:
+    build.authority("LEICS")
+    reference = build.case("LEICS")
+    [recommendation_id] = build.recommendation_ids(reference)
+    caseworker = {"Authorization": f"Bearer {build.token(build.user('caseworker'))}"}
+    officer = {"Authorization": f"Bearer {build.token(build.user('officer', authority='LEICS'))}"}
+    case = {
+        "reference": "24 007 343",
+        "authority": "LEICS",
+        "category": "Education\ud800",
+        "decision_date": "2025-01-28",
+        "outcome": "upheld",
+        "recommendations": [{"text": "Apologise\udfff", "kind": "personal", "\udc00": 1}],
+    }
+    for path, body, headers, fields in (
+        (
+            "/api/v1/cases",
+            case,
+            caseworker,
+            {"category", "recommendations.0.text", "recommendations.0.\udc00"},
+        ),
+        (
+            f"/api/v1/recommendations/{recommendation_id}/review",
+            {"decision": "not_complied", "note": "\ud800 refused"},
+            caseworker,
+            {"note"},
+        ),
+        (
+            f"/api/v1/recommendations/{recommendation_id}/extension",
+            {"until": "2099-01-01", "reason": "Waiting \udbff"},
+            officer,
+            {"reason"},
+        ),
+    ):
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == 422, response.get_data(as_text=True)
+        error = response.json["error"]
+        assert set(error["fields"]) == fields, path
+        assert set(error["fields"].values()) == {NOT_UNICODE}, path
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(ExtensionRequest.id))) == 0
+        assert db.session.get(Recommendation, recommendation_id).status is RecommendationStatus.OPEN

@@ -183,6 +183,28 @@ def test_recording_an_event_gives_the_waiting_part_its_date(app, client, build, 
         assert event.after["event_date"] == "2025-01-31" and event.after["due_date"] == "2025-02-28"
 
 
+def test_an_event_form_posted_with_only_its_token_is_answered_with_a_page(
+    app, client, build, case
+) -> None:
+    sign_in(client, build.user("caseworker"))
+    stated, _, waiting = recommendations(app)
+    page = f"/recommendations/{waiting.id}"
+    # The part that waits for an event: the page again, saying what went wrong.
+    token = {"event-0-csrf_token": csrf_token(client, page)}
+    response = client.post(f"{page}/events/0", data=token)
+    assert response.status_code == 200
+    assert "There is a problem" in response.get_data(as_text=True)
+    # A part that does not exist, or waits for nothing: no such form, so not found.
+    for address, prefix in (
+        (f"{page}/events/5", "event-5"),
+        (f"/recommendations/{stated.id}/events/0", "event-0"),
+    ):
+        response = client.post(address, data={f"{prefix}-csrf_token": csrf_token(client, page)})
+        assert response.status_code == 404, address
+        assert "Page not found" in response.get_data(as_text=True)
+    assert all(part.event_date is None for part in recommendations(app)[2].deadline_parts)
+
+
 def test_officers_see_deadlines_but_cannot_change_them(app, client, build, case) -> None:
     sign_in(client, build.user("officer", authority="LEICS"))
     stated, assumed, _ = recommendations(app)

@@ -51,7 +51,11 @@ def is_api_request() -> bool:
 
 
 def json_error(
-    status: int, message: str, fields: dict[str, Any] | None = None, code: str | None = None
+    status: int,
+    message: str,
+    fields: dict[str, Any] | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> ResponseReturnValue:
     """The API's error body: {"error": {"code", "message", "fields"}}."""
     body = {
@@ -59,7 +63,9 @@ def json_error(
         "message": message,
         "fields": fields or {},
     }
-    headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else {}
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return jsonify(error=body), status, headers
 
 
@@ -80,7 +86,11 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
             if custom
             else API_MESSAGES.get(status, error.description)
         )
-        return json_error(status, message, fields)
+        # The error's own headers still apply to the JSON answer: a 405's `Allow` above all.
+        headers = {
+            name: value for name, value in error.get_headers() if name.lower() != "content-type"
+        }
+        return json_error(status, message, fields, headers=headers)
     if status not in PAGE_TEMPLATES:
         return error
     return render_template(f"errors/{status}.html", error=error), status
@@ -90,7 +100,8 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
     return render_template("errors/csrf.html", error=error), 400
 
 
-LOCATIONS = {"json", "query", "files", "form", "view_args", "headers", "cookies"}
+# webargs' locations, and the API's own (tracker.api.parsing.FORM_AND_FILES).
+LOCATIONS = {"json", "query", "files", "form", "form_and_files", "view_args", "headers", "cookies"}
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:

@@ -18,6 +18,7 @@ from tracker import access, clock, filetypes
 from tracker.errors import json_error
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
+from tracker.json_provider import TrackerJSONProvider
 from tracker.models import User
 from tracker.storage import Store
 
@@ -55,6 +56,7 @@ def evidence_store() -> Store:
 def init_app(app: Flask) -> None:
     """Wire templates, sign-in loading and response headers into the application."""
     app.request_class = TrackerRequest
+    app.json = TrackerJSONProvider(app)
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(app.template_folder or "templates"),
@@ -87,7 +89,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     app.before_request(_make_nonce)
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_text_that_cannot_be_stored)
     app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", "")})
     app.after_request(_security_headers)
 
@@ -141,26 +143,39 @@ def highlight(text: str, phrases: Iterable[str]) -> Markup:
     return marked + escape(text[position:])
 
 
-def _refuse_nul_characters() -> ResponseReturnValue | None:
-    """No text with a NUL character gets in: PostgreSQL cannot store one, and no person types
-    one. In the API it is a 422 naming the field; on a page, a 400; in an address, 404."""
-    if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+def _refuse_text_that_cannot_be_stored() -> ResponseReturnValue | None:
+    """No text gets in that a database cannot store and no person types: a NUL character
+    (PostgreSQL refuses it) or text that is not valid Unicode (an unpaired surrogate, which
+    JSON can carry as `\\ud800`; UTF-8 cannot encode it). In the API it is a 422 naming the
+    field; on a page, a 400; in an address, 404."""
+    if any(_problem(str(value)) for value in (request.view_args or {}).values()):
         abort(404)
     fields = {
-        name: "must not contain NUL characters"
+        name: problem
         for name, value in (
             *request.args.items(multi=True),
             *request.form.items(multi=True),
             *((name, upload.filename or "") for name, upload in request.files.items(multi=True)),
             *_strings(request.get_json(silent=True) if request.is_json else None),
         )
-        if "\x00" in name or "\x00" in value
+        if (problem := _problem(name) or _problem(value))
     }
     if not fields:
         return None
     if request.path.startswith("/api/"):
         return json_error(422, "The request is not valid.", fields)
-    abort(400, "The form contained characters that cannot be stored (NUL).")
+    abort(400, "The form contained characters that cannot be stored (NUL, or not Unicode).")
+
+
+def _problem(text: str) -> str | None:
+    """What makes `text` impossible to store, if anything."""
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (it has an unpaired surrogate)"
+    return None
 
 
 def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -17,7 +15,6 @@ from playwright.sync_api import (
     Response,
     sync_playwright,
 )
-from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Headless on a machine with no outside network: no sandbox (root), nothing phoning home.
@@ -49,17 +46,6 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The test application served over HTTP in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def _console_error(message: ConsoleMessage, errors: list[str]) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
 from flask import Flask, g, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api, Blueprint
 
 from tracker import clock
+from tracker.api.parsing import FORM_AND_FILES, ArgumentsParser
 from tracker.api.schemas import ErrorSchema
 from tracker.errors import json_error
 from tracker.extensions import csrf, db
@@ -17,25 +21,83 @@ API_PREFIX = "/api/v1"
 PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json"}
 
 
-class TrackerApi(Api):
-    """flask-smorest's Api, answering errors in our own JSON shape (see tracker.errors)."""
+View = TypeVar("View", bound=Callable[..., Any])
 
-    ERROR_SCHEMA = ErrorSchema
-
-    def _register_error_handlers(self) -> None:
-        """Leave error handling to tracker.errors, which also serves the HTML pages."""
-
+# Every error answer an operation can give, documented once (each operation says which apply).
+ERROR_ANSWERS: dict[int, tuple[str, str]] = {
+    400: ("BadJson", "The body is not JSON that can be read: malformed, or nested too deep."),
+    401: ("Unauthorised", "No valid API token: send `Authorization: Bearer TOKEN`."),
+    403: ("Forbidden", "Your role does not allow this."),
+    404: (
+        "NotFound",
+        "No such record, or (to a council officer) one of another council, exactly alike.",
+    ),
+    409: (
+        "Conflict",
+        "The record changed since the `version` you sent, or where it stands does not allow "
+        "this (for example, no evidence awaits review).",
+    ),
+    413: ("TooLarge", "The request, or a file in it, is larger than the limit."),
+    422: (
+        "Invalid",
+        "A value is not valid; `fields` names each one with what is wrong. Text with a NUL "
+        "character, or that is not valid Unicode (an unpaired surrogate such as `\\ud800`), "
+        "is refused this way too.",
+    ),
+}
 
 SPEC = {
-    "info": {"description": "Track Ombudsman remedies from final decision to compliance."},
+    "info": {
+        "description": (
+            "Track Ombudsman remedies from final decision to compliance.\n\n"
+            "Every call but this document needs `Authorization: Bearer TOKEN`. Errors are "
+            '`{"error": {"code", "message", "fields"}}` with the status each operation lists. '
+            "Text is stored as sent, so text that cannot be stored is refused (422, naming the "
+            "field): a NUL character (each text field's `pattern` says so) or text that is not "
+            "valid Unicode. JSON nested more than 64 levels deep is refused (400). A method a "
+            "path does not list answers 405 with an `Allow` header."
+        )
+    },
     "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     "security": [{"bearerAuth": []}],
 }
 
 
-def api_blueprint(name: str, description: str) -> Blueprint:
+class TrackerApi(Api):
+    """flask-smorest's Api, answering errors in our own JSON shape (see tracker.errors)."""
+
+    ERROR_SCHEMA = ErrorSchema
+    # Each operation lists the errors it can give (TrackerBlueprint.answers), not a catch-all.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_error_handlers(self) -> None:
+        """Leave error handling to tracker.errors, which also serves the HTML pages."""
+
+
+class TrackerBlueprint(Blueprint):
+    """flask-smorest's Blueprint reading arguments with our parser; `form_and_files` is one
+    multipart/form-data request body."""
+
+    ARGUMENTS_PARSER = ArgumentsParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: ClassVar[dict[str, str]] = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        FORM_AND_FILES: "multipart/form-data",
+    }
+
+    def answers(self, *statuses: int) -> Callable[[View], View]:
+        """Document the error answers (ERROR_ANSWERS) that the operation can give."""
+
+        def decorator(view: View) -> View:
+            for status in statuses:
+                view = self.alt_response(status, response=ERROR_ANSWERS[status][0])(view)
+            return view
+
+        return decorator
+
+
+def api_blueprint(name: str, description: str) -> TrackerBlueprint:
     """A blueprint for /api/v1/<path>, answering the services' errors in the API's shape."""
-    blueprint = Blueprint(
+    blueprint = TrackerBlueprint(
         name, __name__, url_prefix=f"{API_PREFIX}/{name.lower()}", description=description
     )
     blueprint.register_error_handler(ValidationError, _validation_error)
@@ -49,6 +111,16 @@ def init_api(app: Flask) -> None:
     from tracker.api import authorities, cases, recommendations
 
     api = TrackerApi(app, spec_kwargs=SPEC)
+    for name, description in ERROR_ANSWERS.values():
+        answer: dict[str, Any] = {
+            "description": description,
+            "content": {"application/json": {"schema": ErrorSchema}},
+        }
+        if name == "Unauthorised":
+            answer["headers"] = {
+                "WWW-Authenticate": {"schema": {"type": "string"}, "example": 'Bearer realm="api"'}
+            }
+        api.spec.components.response(name, answer)
     for module in (authorities, cases, recommendations):
         csrf.exempt(module.blp)  # tokens, not cookies: no cross-site forgery to guard against
         api.register_blueprint(module.blp)

@@ -21,6 +21,7 @@ blp = api_blueprint("Authorities", "Councils (admins add them)")
 @blp.route("", methods=["POST"])
 @blp.arguments(AuthoritySchema)
 @blp.response(201, AuthoritySchema)
+@blp.answers(400, 401, 403, 413, 422)
 @access.requires(Permission.MANAGE_AUTHORITIES)
 def create(body: dict[str, Any]) -> dict[str, Any]:
     """Add an authority (admins only)."""
@@ -33,6 +34,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<code>", methods=["GET"])
 @blp.response(200, AuthoritySchema)
+@blp.answers(401, 404)
 @access.signed_in
 def read(code: str) -> dict[str, Any]:
     """One authority. A council officer can see only their own."""
@@ -42,6 +44,7 @@ def read(code: str) -> dict[str, Any]:
 @blp.route("/<code>/statistics", methods=["GET"])
 @blp.arguments(StatisticsQuerySchema, location="query")
 @blp.response(200, StatisticsSchema)
+@blp.answers(401, 404, 422)
 @access.signed_in
 def statistics(query: dict[str, Any], code: str) -> dict[str, Any]:
     """The authority's published figures for a financial year, against the averages of

@@ -18,6 +18,7 @@ blp = api_blueprint("Cases", "Decided cases and their recommendations")
 @blp.route("", methods=["POST"])
 @blp.arguments(CaseInSchema)
 @blp.response(201, CaseSchema)
+@blp.answers(400, 401, 403, 409, 413, 422)
 @access.requires(Permission.RECORD_CASES)
 def create(body: dict[str, Any]) -> dict[str, Any]:
     """Record a case with its recommendations (caseworkers)."""
@@ -35,6 +36,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<reference>", methods=["GET"])
 @blp.response(200, CaseSchema)
+@blp.answers(401, 404)
 @access.signed_in
 def read(reference: str) -> dict[str, Any]:
     """One case (reference as `24 007 343`, `24007343` or `24-007-343`) and its

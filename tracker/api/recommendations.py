@@ -11,16 +11,20 @@ from sqlalchemy.orm import contains_eager, selectinload
 from tracker import access, clock
 from tracker.access import Permission
 from tracker.api import api_blueprint
+from tracker.api.parsing import FORM_AND_FILES
 from tracker.api.payloads import extension_payload, recommendation_payload, submission_payload
 from tracker.api.schemas import (
-    EvidenceFilesSchema,
-    EvidenceNoteSchema,
+    EvidenceUploadSchema,
+    ExtensionAgreeSchema,
     ExtensionDecisionSchema,
+    ExtensionRefuseSchema,
     ExtensionRequestSchema,
     ExtensionSchema,
     RecommendationPageSchema,
     RecommendationQuerySchema,
     RecommendationSchema,
+    ReviewAcceptSchema,
+    ReviewRefuseSchema,
     ReviewSchema,
     SubmissionSchema,
 )
@@ -32,11 +36,22 @@ from tracker.services import compliance
 from tracker.web import evidence_store
 
 blp = api_blueprint("Recommendations", "Recommendations and where they stand")
+CHANGE_ANSWERS = (400, 401, 403, 404, 409, 413, 422)
+
+
+def _one_of(*schemas: type) -> dict[str, Any]:
+    """A JSON request body that is one of `schemas` (OpenAPI 3.0 has no if/then: a rule
+    such as "a refusal needs a note" is said as one shape per case)."""
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"oneOf": list(schemas)}}},
+    }
 
 
 @blp.route("", methods=["GET"])
 @blp.arguments(RecommendationQuerySchema, location="query")
 @blp.response(200, RecommendationPageSchema)
+@blp.answers(401, 422)
 @access.signed_in
 def index(query: dict[str, Any]) -> dict[str, Any]:
     """Recommendations the caller may see, soonest due first; filter by authority code,
@@ -74,6 +89,7 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<int:recommendation_id>", methods=["GET"])
 @blp.response(200, RecommendationSchema)
+@blp.answers(401, 404)
 @access.signed_in
 def read(recommendation_id: int) -> dict[str, Any]:
     """One recommendation. A council officer can see only their own council's."""
@@ -82,13 +98,11 @@ def read(recommendation_id: int) -> dict[str, Any]:
 
 
 @blp.route("/<int:recommendation_id>/evidence", methods=["POST"])
-@blp.arguments(EvidenceFilesSchema, location="files")
-@blp.arguments(EvidenceNoteSchema, location="form")
+@blp.arguments(EvidenceUploadSchema, location=FORM_AND_FILES)
 @blp.response(201, SubmissionSchema)
+@blp.answers(*CHANGE_ANSWERS)
 @access.signed_in
-def submit_evidence(
-    _files: dict[str, Any], form: dict[str, Any], recommendation_id: int
-) -> dict[str, Any]:
+def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Send evidence (council officers): one or more `file` parts and an optional `note`.
     Files are checked by their content; each must be under the size limit (413)."""
     user = access.acting_user()
@@ -111,7 +125,9 @@ def submit_evidence(
 
 @blp.route("/<int:recommendation_id>/review", methods=["POST"])
 @blp.arguments(ReviewSchema)
+@blp.doc(requestBody=_one_of(ReviewAcceptSchema, ReviewRefuseSchema))
 @blp.response(200, RecommendationSchema)
+@blp.answers(*CHANGE_ANSWERS)
 @access.signed_in
 def review(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Judge the evidence (caseworkers): accept, changes_requested or not_complied, with a
@@ -135,6 +151,7 @@ def review(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
 @blp.route("/<int:recommendation_id>/extension", methods=["POST"])
 @blp.arguments(ExtensionRequestSchema)
 @blp.response(201, ExtensionSchema)
+@blp.answers(*CHANGE_ANSWERS)
 @access.signed_in
 def request_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Ask for more time (council officers), with the new date and the reason."""
@@ -157,7 +174,9 @@ def request_extension(body: dict[str, Any], recommendation_id: int) -> dict[str,
 
 @blp.route("/<int:recommendation_id>/extension/decision", methods=["POST"])
 @blp.arguments(ExtensionDecisionSchema)
+@blp.doc(requestBody=_one_of(ExtensionAgreeSchema, ExtensionRefuseSchema))
 @blp.response(200, ExtensionSchema)
+@blp.answers(*CHANGE_ANSWERS)
 @access.signed_in
 def decide_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Agree (the agreed due date moves) or refuse, with a note (caseworkers)."""

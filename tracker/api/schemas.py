@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from tracker import years
 from tracker.models import (
     AuthorityType,
     ComplianceOutcome,
@@ -15,10 +18,26 @@ from tracker.models import (
 )
 from tracker.pagination import MAX_PER_PAGE
 from tracker.services.authorities import LARGEST_POPULATION
+from tracker.services.cases import MAX_AMOUNT
+from tracker.services.compliance import MAX_NOTE
+
+# Text the API takes has no NUL character (tracker.web refuses one with a 422 naming the
+# field): said as a pattern, the same in ECMA-262 and Python, so clients and generators see it.
+STORABLE = r"^[^\u0000]*$"
+# ... and, where the text must say something, at least one character that is not a space.
+SAYS_SOMETHING = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 
 
 def _one_of(enum_class: type) -> validate.OneOf:
     return validate.OneOf([member.value for member in enum_class])
+
+
+class Text(fields.String):
+    """A string the API takes in: its document states the NUL rule as a `pattern` (a field may
+    give a stricter one, such as SAYS_SOMETHING)."""
+
+    def __init__(self, *, metadata: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": STORABLE, **(metadata or {})}, **kwargs)
 
 
 class ErrorBodySchema(Schema):
@@ -58,10 +77,10 @@ class PageSchema(Schema):
 class AuthoritySchema(Schema):
     """A council."""
 
-    code = fields.String(
+    code = Text(
         required=True, validate=validate.Length(min=2, max=16), metadata={"example": "LEICS"}
     )
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
     type = fields.String(required=True, validate=_one_of(AuthorityType))
     population = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=1, max=LARGEST_POPULATION)
@@ -71,31 +90,35 @@ class AuthoritySchema(Schema):
 class RecommendationInSchema(Schema):
     """One recommendation of a new case."""
 
-    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    text = Text(required=True, validate=validate.Length(min=1, max=20000))
     kind = fields.String(required=True, validate=_one_of(RecommendationKind))
-    evidence_expected = fields.String(load_default="", validate=validate.Length(max=2000))
-    # Checked by the case service (£0 to £9,999,999,999.99), whose message names the field.
+    evidence_expected = Text(load_default="", validate=validate.Length(max=2000))
+    # Checked by the case service, whose message names the field; the document says the range.
     amount = fields.Decimal(
         places=2,
         allow_none=True,
         load_default=None,
-        metadata={"description": "In pounds, for a payment: 1250 or 1250.00"},
+        metadata={
+            "description": "In pounds, for a payment: 1250 or 1250.00",
+            "minimum": 0,
+            "maximum": float(MAX_AMOUNT),
+        },
     )
 
 
 class CaseInSchema(Schema):
     """A decided case to record, with its recommendations."""
 
-    reference = fields.String(
+    reference = Text(
         required=True, validate=validate.Length(min=1, max=20), metadata={"example": "24 007 343"}
     )
-    authority = fields.String(
+    authority = Text(
         required=True,
         validate=validate.Length(min=1, max=16),
         metadata={"description": "The authority's code"},
     )
-    category = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    subcategory = fields.String(load_default="", validate=validate.Length(max=100))
+    category = Text(required=True, validate=validate.Length(min=1, max=100))
+    subcategory = Text(load_default="", validate=validate.Length(max=100))
     decision_date = fields.Date(required=True)
     outcome = fields.String(required=True, validate=_one_of(Outcome))
     satisfactory_remedy = fields.Boolean(load_default=False)
@@ -178,7 +201,7 @@ class CaseSchema(Schema):
 class RecommendationQuerySchema(PageQuerySchema):
     """Filters for the recommendations list."""
 
-    authority = fields.String(validate=validate.Length(min=1, max=16))
+    authority = Text(validate=validate.Length(min=1, max=16))
     status = fields.String(validate=_one_of(RecommendationStatus))
     overdue = fields.Boolean()
 
@@ -199,27 +222,71 @@ class _VersionedSchema(Schema):
     )
 
 
+def _note() -> Text:
+    """An optional note, as long as the service allows."""
+    return Text(load_default="", validate=validate.Length(max=MAX_NOTE))
+
+
+def _reason() -> Text:
+    """A note that must say something: the service refuses a blank one (422)."""
+    return Text(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_NOTE),
+        metadata={"pattern": SAYS_SOMETHING},
+    )
+
+
 class ReviewSchema(_VersionedSchema):
-    """A caseworker's decision on the evidence."""
+    """A caseworker's decision on the evidence. It reads every decision (the service says what
+    a missing note lacks); the document gives the two shapes, ReviewAccept and ReviewRefuse."""
 
     decision = fields.String(
         required=True, validate=validate.OneOf(["accept", "changes_requested", "not_complied"])
     )
-    note = fields.String(load_default="", validate=validate.Length(max=5000))
+    note = _note()
+
+
+class ReviewAcceptSchema(ReviewSchema):
+    """Accept the evidence; a note is optional."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(["accept"]))
+
+
+class ReviewRefuseSchema(ReviewSchema):
+    """Ask for changes, or record that the council has not complied: the note says why."""
+
+    decision = fields.String(
+        required=True, validate=validate.OneOf(["changes_requested", "not_complied"])
+    )
+    note = _reason()
 
 
 class ExtensionRequestSchema(_VersionedSchema):
     """A council officer's request for more time."""
 
     until = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    reason = _reason()
 
 
 class ExtensionDecisionSchema(_VersionedSchema):
-    """A caseworker's answer to a request for more time."""
+    """A caseworker's answer to a request for more time. It reads either decision; the document
+    gives the two shapes, ExtensionAgree and ExtensionRefuse."""
 
     decision = fields.String(required=True, validate=validate.OneOf(["agreed", "refused"]))
-    note = fields.String(load_default="", validate=validate.Length(max=5000))
+    note = _note()
+
+
+class ExtensionAgreeSchema(ExtensionDecisionSchema):
+    """Agree to the date asked for; a note is optional."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(["agreed"]))
+
+
+class ExtensionRefuseSchema(ExtensionDecisionSchema):
+    """Refuse the request: the note says why."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(["refused"]))
+    note = _reason()
 
 
 class ExtensionSchema(Schema):
@@ -236,16 +303,23 @@ class ExtensionSchema(Schema):
     )
 
 
-class EvidenceFilesSchema(Schema):
-    """The files of a submission (several `file` parts are allowed)."""
+class EvidenceUploadSchema(Schema):
+    """A submission of evidence, as multipart/form-data: one or more `file` parts (each
+    checked by what it contains, and under the size limit) and an optional `note`."""
 
-    file = Upload(required=True, metadata={"description": "One or more files"})
+    # A form has no null: leave the part out to skip the check.
+    version = fields.Integer(
+        load_default=None,
+        metadata={"description": "If given and the recommendation has changed since, 409"},
+    )
 
-
-class EvidenceNoteSchema(_VersionedSchema):
-    """The note that goes with a submission."""
-
-    note = fields.String(load_default="", validate=validate.Length(max=5000))
+    file = fields.List(
+        Upload(),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "One or more files: send one `file` part for each"},
+    )
+    note = _note()
 
 
 class EvidenceFileSchema(Schema):
@@ -271,12 +345,14 @@ class SubmissionSchema(Schema):
 class StatisticsQuerySchema(Schema):
     """Which financial year."""
 
+    # Read by FinancialYear.parse, whose message names what is wrong; the pattern is the
+    # years it accepts, for the document.
     year = fields.String(
-        validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Enter a financial year like 2024-25"),
         metadata={
-            "description": "The financial year, 1 April to 31 March, as `2024-25`; "
-            "the latest complete one if left out",
+            "description": f"The financial year, 1 April to 31 March, as `2024-25`, from "
+            f"{years.FIRST} to {years.LAST}; the latest complete one if left out",
             "example": "2024-25",
+            "pattern": years.PATTERN,
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -168,6 +168,12 @@ def record_event_date(recommendation_id: int, position: int) -> ResponseReturnVa
     user = access.acting_user()
     recommendation = access.get_recommendation_or_404(recommendation_id, user)
     access.ensure(user, Permission.RECORD_CASES)
+    # The page has a form only for a part that waits for an event; any other is not found
+    # (and the page could not show the form again with its error).
+    if not any(
+        part.position == position and part.awaits_event for part in recommendation.deadline_parts
+    ):
+        abort(404)
     form = event_form(position)
 
     def perform() -> str:
