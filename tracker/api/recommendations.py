@@ -24,7 +24,7 @@ from tracker.api.schemas import (
     ReviewSchema,
     SubmissionSchema,
 )
-from tracker.evidence.uploads import chosen, uploads_kept
+from tracker.evidence.uploads import accepts_evidence, chosen, kept_uploads
 from tracker.extensions import db
 from tracker.models import Authority, Case, Recommendation, RecommendationStatus
 from tracker.pagination import paginate
@@ -85,6 +85,7 @@ def read(recommendation_id: int) -> dict[str, Any]:
 @blp.arguments(EvidenceFilesSchema, location="files")
 @blp.arguments(EvidenceNoteSchema, location="form")
 @blp.response(201, SubmissionSchema)
+@accepts_evidence
 @access.signed_in
 def submit_evidence(
     _files: dict[str, Any], form: dict[str, Any], recommendation_id: int
@@ -95,17 +96,17 @@ def submit_evidence(
     recommendation = access.get_recommendation_or_404(recommendation_id, user)
     access.ensure(user, Permission.SUBMIT_EVIDENCE)
     uploads = [("file", upload, "") for upload in request.files.getlist("file") if chosen(upload)]
-    with uploads_kept(db.session, evidence_store(), uploads) as kept:
-        submission = compliance.submit_evidence(
-            db.session,
-            recommendation,
-            kept,
-            form["note"],
-            actor=user,
-            now=clock.now(),
-            expected_version=form["version"],
-        )
-        db.session.commit()
+    kept = kept_uploads(db.session, evidence_store(), uploads)
+    submission = compliance.submit_evidence(
+        db.session,
+        recommendation,
+        kept,
+        form["note"],
+        actor=user,
+        now=clock.now(),
+        expected_version=form["version"],
+    )
+    db.session.commit()
     return submission_payload(submission)
 
 
