@@ -66,10 +66,12 @@ class Config:
     OMBUDSMAN_NAME = os.environ.get("OMBUDSMAN_NAME", "Local Government and Social Care Ombudsman")
     LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "The Ombudsman")
 
-    # Evidence uploads: each file at most this size (decimal megabytes, as people read them),
-    # at most this many files in one submission.
+    # Evidence uploads: each file at most this size (decimal megabytes, as people read them);
+    # how many files one submission may hold is a rule of the service (compliance.MAX_FILES).
     EVIDENCE_MAX_BYTES = int(float(os.environ.get("EVIDENCE_MAX_MB", "25")) * 1_000_000)
-    EVIDENCE_MAX_FILES = 10
+    # The largest request body, refused with 413 before it is read. Only the views that take
+    # files, for a signed-in caller they allow, accept more (see tracker.web.accepts_files).
+    MAX_CONTENT_LENGTH = 1_000_000
 
     # flask-smorest: the OpenAPI document is generated from the API's code.
     API_TITLE = "Remedy Tracker API"

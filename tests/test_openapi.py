@@ -47,7 +47,8 @@ def test_the_evidence_upload_is_one_multipart_body(spec) -> None:
         "type": "array",
         "items": {"type": "string", "format": "binary"},
         "minItems": 1,
-        "description": "One or more files: send one `file` part for each",
+        "maxItems": 10,
+        "description": "One to 10 files: send one `file` part for each",
     }
     assert upload["required"] == ["file"] and "note" in upload["properties"]
 

@@ -95,7 +95,15 @@ def _register_web(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from tracker.cli import scheduler_command, sweep_command, users_cli
     from tracker.demo import demo_command
+    from tracker.evidence.cli import evidence_cli
     from tracker.imports.cli import import_cli
 
-    for command in (users_cli, demo_command, sweep_command, scheduler_command, import_cli):
+    for command in (
+        users_cli,
+        demo_command,
+        sweep_command,
+        scheduler_command,
+        import_cli,
+        evidence_cli,
+    ):
         app.cli.add_command(command)

@@ -176,6 +176,24 @@ def get_recommendation_or_404(recommendation_id: int, user: User) -> Recommendat
     return recommendation
 
 
+def may_submit_evidence(user: User, recommendation_id: int, **_: Any) -> bool:
+    """Whether `user` may send evidence for this recommendation: their role allows it and
+    they can see it. Decides whether an upload may reach the disk at all."""
+    if not can(user, Permission.SUBMIT_EVIDENCE):
+        return False
+    visible = db.session.scalar(
+        sa.select(Recommendation.id)
+        .join(Recommendation.case)
+        .where(Recommendation.id == recommendation_id, case_scope(user))
+    )
+    return visible is not None
+
+
+def may_import(user: User, **_: Any) -> bool:
+    """Whether `user` may import earlier years' records (and so upload their file)."""
+    return can(user, Permission.IMPORT_RECORDS)
+
+
 def acting_user() -> User:
     """The person acting, in a view already guarded by `requires` or `signed_in`."""
     user = current_actor()

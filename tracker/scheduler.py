@@ -1,4 +1,5 @@
-"""The scheduler process (`flask scheduler`): the daily jobs and e-mail delivery, on a timer.
+"""The scheduler process (`flask scheduler`): the daily jobs (with the evidence store's
+clean-up) and e-mail delivery, on a timer.
 
 It is its own process, never started by `create_app`: run one beside the web workers. Jobs
 have fixed ids, run one at a time, and coalesce missed runs into one. The daily jobs run at
@@ -18,19 +19,24 @@ from tracker import clock
 from tracker.database import upkeep
 from tracker.extensions import db
 from tracker.mail import configured_mailer
-from tracker.services import chasing, delivery
+from tracker.services import chasing, delivery, evidence_cleanup
+from tracker.storage import store_for
 
 log = logging.getLogger(__name__)
 
 
 def daily_jobs(app: Flask, today: date | None = None) -> chasing.RunReport:
-    """Flag, remind, chase, escalate and snapshot for `today` (default: the real today)."""
+    """Flag, remind, chase, escalate and snapshot for `today` (default: the real today);
+    then clean up the evidence store (by the real time: it judges files by their age)."""
     with app.app_context():
         report = chasing.run_daily_jobs(db.session, today or clock.today())
         db.session.commit()
         upkeep(db.session)
         db.session.commit()
     log.info("daily jobs: %s", report)
+    with app.app_context():
+        evidence_cleanup.clean_up(db.session, store_for(app.config), clock.now())  # it logs
+        db.session.rollback()  # it only read
     return report
 
 

@@ -22,11 +22,6 @@ def complete(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     if not app.config.get("EVIDENCE_DIR"):
         app.config["EVIDENCE_DIR"] = str(instance / "evidence")
-    if not app.config.get("MAX_CONTENT_LENGTH"):
-        # Room for a full submission and its form fields; each file is also held to its limit.
-        app.config["MAX_CONTENT_LENGTH"] = (
-            app.config["EVIDENCE_MAX_BYTES"] * app.config["EVIDENCE_MAX_FILES"] + 1_000_000
-        )
     calendar = app.config["WORKING_DAYS_CALENDAR"]
     if calendar not in deadlines.WORKING_DAYS_CALENDARS:
         raise RuntimeError(

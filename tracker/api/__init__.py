@@ -14,8 +14,9 @@ from tracker.api.parsing import FORM_AND_FILES, ArgumentsParser
 from tracker.api.schemas import ErrorSchema
 from tracker.errors import json_error
 from tracker.extensions import csrf, db
+from tracker.models import User
 from tracker.services import accounts
-from tracker.services.errors import ConflictError, StateError, ValidationError
+from tracker.services.errors import ConflictError, FileTooLarge, StateError, ValidationError
 
 API_PREFIX = "/api/v1"
 PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json"}
@@ -101,6 +102,7 @@ def api_blueprint(name: str, description: str) -> TrackerBlueprint:
         name, __name__, url_prefix=f"{API_PREFIX}/{name.lower()}", description=description
     )
     blueprint.register_error_handler(ValidationError, _validation_error)
+    blueprint.register_error_handler(FileTooLarge, _too_large)
     blueprint.register_error_handler(ConflictError, _conflict)
     blueprint.register_error_handler(StateError, _conflict)
     return blueprint
@@ -134,7 +136,7 @@ def _authenticate() -> ResponseReturnValue | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return json_error(401, "Send your API token as 'Authorization: Bearer TOKEN'.")
-    user = accounts.user_for_token(db.session, token.strip(), now=clock.now())
+    user = token_user()
     if user is None:
         return json_error(401, "The API token is not valid, or has been revoked.")
     if db.session.dirty:
@@ -143,8 +145,24 @@ def _authenticate() -> ResponseReturnValue | None:
     return None
 
 
+def token_user() -> User | None:
+    """The owner of the request's bearer token, looked up once a request; None if there is
+    no valid token. The upload limit asks before `_authenticate` may have run."""
+    if "token_user" not in g:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        valid = scheme.lower() == "bearer" and token.strip()
+        g.token_user = (
+            accounts.user_for_token(db.session, token.strip(), now=clock.now()) if valid else None
+        )
+    return g.token_user  # type: ignore[no-any-return]
+
+
 def _validation_error(error: ValidationError) -> ResponseReturnValue:
     return json_error(422, "The request is not valid.", error.fields)
+
+
+def _too_large(error: FileTooLarge) -> ResponseReturnValue:
+    return json_error(413, error.message, error.fields)
 
 
 def _conflict(error: ConflictError | StateError) -> ResponseReturnValue:

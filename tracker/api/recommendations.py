@@ -28,7 +28,7 @@ from tracker.api.schemas import (
     ReviewSchema,
     SubmissionSchema,
 )
-from tracker.evidence.uploads import chosen, uploads_kept
+from tracker.evidence.uploads import accepts_evidence, chosen, kept_uploads
 from tracker.extensions import db
 from tracker.models import Authority, Case, Recommendation, RecommendationStatus
 from tracker.pagination import paginate
@@ -101,6 +101,7 @@ def read(recommendation_id: int) -> dict[str, Any]:
 @blp.arguments(EvidenceUploadSchema, location=FORM_AND_FILES)
 @blp.response(201, SubmissionSchema)
 @blp.answers(*CHANGE_ANSWERS)
+@accepts_evidence
 @access.signed_in
 def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Send evidence (council officers): one or more `file` parts and an optional `note`.
@@ -109,17 +110,17 @@ def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, A
     recommendation = access.get_recommendation_or_404(recommendation_id, user)
     access.ensure(user, Permission.SUBMIT_EVIDENCE)
     uploads = [("file", upload, "") for upload in request.files.getlist("file") if chosen(upload)]
-    with uploads_kept(db.session, evidence_store(), uploads) as kept:
-        submission = compliance.submit_evidence(
-            db.session,
-            recommendation,
-            kept,
-            form["note"],
-            actor=user,
-            now=clock.now(),
-            expected_version=form["version"],
-        )
-        db.session.commit()
+    kept = kept_uploads(db.session, evidence_store(), uploads)
+    submission = compliance.submit_evidence(
+        db.session,
+        recommendation,
+        kept,
+        form["note"],
+        actor=user,
+        now=clock.now(),
+        expected_version=form["version"],
+    )
+    db.session.commit()
     return submission_payload(submission)
 
 

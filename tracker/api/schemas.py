@@ -19,7 +19,7 @@ from tracker.models import (
 from tracker.pagination import MAX_PER_PAGE
 from tracker.services.authorities import LARGEST_POPULATION
 from tracker.services.cases import MAX_AMOUNT
-from tracker.services.compliance import MAX_NOTE
+from tracker.services.compliance import MAX_FILES, MAX_NOTE
 
 # Text the API takes has no NUL character (tracker.web refuses one with a 422 naming the
 # field): said as a pattern, the same in ECMA-262 and Python, so clients and generators see it.
@@ -317,7 +317,11 @@ class EvidenceUploadSchema(Schema):
         Upload(),
         required=True,
         validate=validate.Length(min=1),
-        metadata={"description": "One or more files: send one `file` part for each"},
+        # The service refuses more, with its own message (the page's limit too).
+        metadata={
+            "description": f"One to {MAX_FILES} files: send one `file` part for each",
+            "maxItems": MAX_FILES,
+        },
     )
     note = _note()
 

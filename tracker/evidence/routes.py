@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, send_file, url_for
+from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker import access, clock
 from tracker.access import Permission
-from tracker.evidence.uploads import chosen, uploads_kept
+from tracker.evidence.uploads import accepts_evidence, chosen, chosen_count, kept_uploads
 from tracker.extensions import db
 from tracker.forms import form_int
 from tracker.recommendations.forms import EvidenceForm
 from tracker.recommendations.page import refused, render_page
 from tracker.services import compliance
-from tracker.services.errors import DomainError
+from tracker.services.errors import DomainError, ValidationError
 from tracker.web import evidence_store
 
 bp = Blueprint("evidence", __name__)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/evidence", methods=["POST"])
+@accepts_evidence
 @access.signed_in
 def upload(recommendation_id: int) -> ResponseReturnValue:
     """A council officer sends evidence for a recommendation: a new revision."""
@@ -35,17 +36,22 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
         if chosen(slot.form.file.data)
     ]
     try:
-        with uploads_kept(db.session, evidence_store(), files) as kept:
-            submission = compliance.submit_evidence(
-                db.session,
-                recommendation,
-                kept,
-                form.note.data or "",
-                actor=user,
-                now=clock.now(),
-                expected_version=form_int(form.version.data),
-            )
-            db.session.commit()
+        compliance.check_file_count(chosen_count(request.files))
+        kept = kept_uploads(db.session, evidence_store(), files)
+        submission = compliance.submit_evidence(
+            db.session,
+            recommendation,
+            kept,
+            form.note.data or "",
+            actor=user,
+            now=clock.now(),
+            expected_version=form_int(form.version.data),
+        )
+        db.session.commit()
+    except ValidationError as error:
+        # "file" is about the files as a whole: shown on the first file box, which it links to.
+        fields = {form.files.name if k == "file" else k: v for k, v in error.fields.items()}
+        return refused(recommendation, form, ValidationError(fields, error.message))
     except DomainError as error:
         return refused(recommendation, form, error)
     count = len(submission.files)

@@ -1,46 +1,68 @@
-"""Turning uploaded files into kept evidence, and taking them back if the save fails."""
+"""Turning uploaded files into evidence: which requests may send them, and checking them
+before their row is written. They are published to the store only when the row commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 
+from tracker import access
 from tracker.filetypes import ALLOWED_DESCRIPTION
-from tracker.models import EvidenceFile
-from tracker.services.errors import ValidationError
-from tracker.storage import Store, StoredFile, clean_name
+from tracker.services import compliance
+from tracker.services.errors import FileTooLarge, ValidationError
+from tracker.storage import Store, StoredFile, clean_name, publish_after_commit
+from tracker.web import accepts_files
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@contextmanager
-def uploads_kept(
+def evidence_file_limit() -> int:
+    """The most bytes one evidence file may have (EVIDENCE_MAX_MB)."""
+    return current_app.config["EVIDENCE_MAX_BYTES"]  # type: ignore[no-any-return]
+
+
+def accepts_evidence(view: F) -> F:
+    """Mark a view that takes evidence files for `recommendation_id`: only an officer who
+    may send evidence for that recommendation can send a body that large."""
+    return accepts_files(
+        access.may_submit_evidence,
+        file_limit=evidence_file_limit,
+        max_files=compliance.MAX_FILES,
+    )(view)
+
+
+def kept_uploads(
     session: Session, store: Store, uploads: Sequence[tuple[str, FileStorage, str]]
-) -> Iterator[list[tuple[StoredFile, str]]]:
-    """Keep each (field, file, note) upload, checked by content; yield the kept files.
+) -> list[tuple[StoredFile, str]]:
+    """Check each (field, file, note) upload by count, size and content; return the files to
+    record, which are published to the store when the session commits.
 
-    A file of a type we do not accept raises ValidationError naming its field, and nothing
-    is kept. If the block fails (the transaction did not commit), content this request added
-    to the store is removed again, unless another submission refers to it by then.
+    Too many files, a file over the size limit (FileTooLarge) or of a type we do not accept
+    raise ValidationError naming the field, and nothing is kept.
     """
+    compliance.check_file_count(len(uploads))
     kept: list[tuple[StoredFile, str]] = []
     for field, upload, note in uploads:
-        stored = store.keep(upload)
+        received = store.received(upload)
+        if received.too_large:
+            megabytes = f"{received.limit / 1_000_000:g} MB"
+            raise FileTooLarge(
+                {field: f"The file must be smaller than {megabytes}"},
+                f"Each file must be smaller than {megabytes}.",
+            )
+        stored = store.check(upload)
         if stored is None:
-            _discard(session, store, kept)
             name = clean_name(upload.filename or "")
             raise ValidationError(
                 {field: f"“{name}” is not a file we accept: send {ALLOWED_DESCRIPTION}"}
             )
         kept.append((stored, note))
-    try:
-        yield kept
-    except BaseException:
-        session.rollback()
-        _discard(session, store, kept)
-        raise
+    publish_after_commit(session, store, [stored for stored, _ in kept])
+    return kept
 
 
 def chosen(upload: FileStorage | None) -> bool:
@@ -48,15 +70,7 @@ def chosen(upload: FileStorage | None) -> bool:
     return upload is not None and bool(upload.filename)
 
 
-def _discard(session: Session, store: Store, kept: list[tuple[StoredFile, str]]) -> None:
-    created = [stored for stored, _ in kept if stored.created]
-    if not created:
-        return
-    referenced = set(
-        session.scalars(
-            sa.select(EvidenceFile.sha256).where(
-                EvidenceFile.sha256.in_([stored.sha256 for stored in created])
-            )
-        )
-    )
-    store.discard([stored for stored in created if stored.sha256 not in referenced])
+def chosen_count(files: MultiDict[str, FileStorage]) -> int:
+    """How many files the request carries, in any field (a form keeps only as many as it has
+    boxes for; the rest still count)."""
+    return sum(1 for _, upload in files.items(multi=True) if chosen(upload))

@@ -11,11 +11,14 @@ from tracker.extensions import db
 from tracker.imports.forms import ImportForm
 from tracker.services import imports
 from tracker.services.import_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from tracker.web import accepts_files
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
 @bp.route("/cases", methods=["GET", "POST"])
+# One byte more than an import may be arrives, so the import's own size check answers.
+@accepts_files(access.may_import, file_limit=lambda: imports.MAX_IMPORT_BYTES + 1, max_files=1)
 @access.requires(Permission.IMPORT_RECORDS)
 def cases() -> ResponseReturnValue:
     """Upload a CSV file of cases; the page then says what was created, updated, left

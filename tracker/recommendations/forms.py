@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from tracker.forms import GovDateField, options
+from tracker.services import compliance
 
 
 class DueDateForm(FlaskForm):
@@ -130,7 +131,8 @@ class FileSlotForm(Form):
 class EvidenceForm(FlaskForm):
     """A council officer's evidence: several files, each with an optional note."""
 
-    files = FieldList(FormField(FileSlotForm), min_entries=3, max_entries=10)
+    # Boxes for at most the files a submission may hold; the view counts every file sent.
+    files = FieldList(FormField(FileSlotForm), min_entries=3, max_entries=compliance.MAX_FILES)
     note = TextAreaField(
         "Anything the caseworker should know (optional)",
         widget=GovTextArea(),

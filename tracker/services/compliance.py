@@ -40,6 +40,7 @@ from tracker.services.recommendations import DEADLINE_FIELDS, STALE_MESSAGE
 from tracker.storage import StoredFile
 
 MAX_NOTE = 5000
+MAX_FILES = 10  # files in one submission, on the page and in the API alike
 STATUS_FIELDS = ("status", "completed_on")
 
 
@@ -62,6 +63,7 @@ def submit_evidence(
         )
     if not files:
         raise ValidationError({"file": "Choose at least one file to upload"})
+    check_file_count(len(files))
     for text, field in ((note, "note"), *((file_note, "file_note") for _, file_note in files)):
         _check_note(text, field)
     with stale_as_conflict(STALE_MESSAGE):
@@ -111,6 +113,12 @@ def submit_evidence(
         note=submission.note,
     )
     return submission
+
+
+def check_file_count(count: int) -> None:
+    """Refuse a submission of more files than one may hold; call it before keeping any."""
+    if count > MAX_FILES:
+        raise ValidationError({"file": f"You can send up to {MAX_FILES} files at a time"})
 
 
 def review(

@@ -25,6 +25,10 @@ class ValidationError(DomainError):
         self.fields = dict(fields)
 
 
+class FileTooLarge(ValidationError):
+    """A file over the size limit: a form error on a page, 413 in the API."""
+
+
 class ConflictError(DomainError):
     """The record changed since the person looked at it."""
 

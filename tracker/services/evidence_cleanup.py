@@ -1,0 +1,115 @@
+"""Looking after the evidence store: what a crashed or abandoned upload leaves behind.
+
+A request publishes a file to objects/ only after its row commits, so a process killed mid-
+upload leaves at most a temporary file in incoming/; one killed between the commit and the
+publishing leaves a row whose object is missing, and its temporary file. The clean-up, run
+with the daily jobs (`flask evidence clean-up` on its own), deals with both, and sets aside
+any stored object that no row refers to. It never deletes a stored object: those go to
+quarantine/, for a person to look at. It reads the database and writes nothing there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.models import EvidenceFile
+from tracker.storage import Store, file_sha256
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(days=1)  # no upload takes this long; a younger file may be arriving
+_CHUNK = 1000  # hashes a query looks up
+
+
+@dataclass
+class CleanUpReport:
+    """What one clean-up did: temporary files removed, files recovered from them, objects
+    quarantined, and objects moved back because a row came to refer to them meanwhile."""
+
+    removed: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"removed {_count(len(self.removed), 'temporary file')}, "
+            f"recovered {_count(len(self.recovered), 'file')}, "
+            f"quarantined {_count(len(self.quarantined), 'unreferenced object')}, "
+            f"moved back {len(self.restored)}"
+        )
+
+
+def clean_up(session: Session, store: Store, now: datetime) -> CleanUpReport:
+    """Remove temporary files older than a day (publishing first any whose row committed but
+    whose object is missing), and quarantine objects older than a day that no row refers to."""
+    report = CleanUpReport()
+    _clear_incoming(session, store, now, report)
+    _quarantine_orphans(session, store, now, report)
+    log.info("evidence clean-up: %s", report)
+    return report
+
+
+def _clear_incoming(session: Session, store: Store, now: datetime, report: CleanUpReport) -> None:
+    stale = [path for path in store.temporary_files() if _older(path.stat().st_mtime, now)]
+    hashes = {path: file_sha256(path) for path in stale}
+    referenced = _referenced(session, hashes.values())
+    for path, sha256 in hashes.items():
+        if sha256 in referenced and not store.path(sha256).exists():
+            # Its row committed, then the process died before publishing it: keep it now.
+            store.publish(path, sha256)
+            report.recovered.append(sha256)
+            log.info("evidence clean-up: recovered %s from %s", sha256, path.name)
+        else:
+            report.removed.append(path.name)
+            log.info("evidence clean-up: removed temporary file %s", path.name)
+        path.unlink(missing_ok=True)
+
+
+def _quarantine_orphans(
+    session: Session, store: Store, now: datetime, report: CleanUpReport
+) -> None:
+    old = [path.name for path in store.objects() if _older(path.stat().st_mtime, now)]
+    referenced = _referenced(session, old)
+    moved = [sha256 for sha256 in old if sha256 not in referenced]
+    for sha256 in moved:
+        store.quarantine(sha256)
+    # A row may have committed, and found its object still there, just before the move.
+    # A fresh connection sees every row committed since, whatever the session's isolation.
+    with session.get_bind().connect() as connection:
+        now_referenced = _referenced(connection, moved)
+    for sha256 in moved:
+        if sha256 in now_referenced:
+            store.restore(sha256)
+            report.restored.append(sha256)
+            log.info("evidence clean-up: moved %s back: a row refers to it now", sha256)
+        else:
+            report.quarantined.append(sha256)
+            log.info("evidence clean-up: quarantined unreferenced object %s", sha256)
+
+
+def _referenced(reader: Session | sa.Connection, hashes: Iterable[str]) -> set[str]:
+    """Which of these hashes some evidence row refers to."""
+    wanted, found = sorted(set(hashes)), set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.update(
+            reader.scalars(
+                sa.select(EvidenceFile.sha256).where(EvidenceFile.sha256.in_(chunk)).distinct()
+            )
+        )
+    return found
+
+
+def _older(modified: float, now: datetime) -> bool:
+    return modified < (now - STALE_AFTER).timestamp()
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
