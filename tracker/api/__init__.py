@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.api.schemas import ErrorSchema
 from tracker.errors import json_error
 from tracker.extensions import csrf, db
+from tracker.limits import api_limit
 from tracker.services import accounts
 from tracker.services.errors import ConflictError, StateError, ValidationError
 
@@ -51,6 +52,7 @@ def init_api(app: Flask) -> None:
     api = TrackerApi(app, spec_kwargs=SPEC)
     for module in (authorities, cases, recommendations):
         csrf.exempt(module.blp)  # tokens, not cookies: no cross-site forgery to guard against
+        api_limit(module.blp)  # one count per token across the whole API
         api.register_blueprint(module.blp)
     app.before_request(_authenticate)
 
