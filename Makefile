@@ -15,7 +15,7 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --n
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test demo bench lint format install assets system-packages browser clean
+.PHONY: help run test demo bench lint format install assets system-packages browser redis clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install assets browser ## Run the whole test suite (SQLite, or DATABASE_URL if set)
+test: install assets browser redis ## Run the whole test suite (SQLite, or DATABASE_URL if set)
 	$(BIN)/pytest
 
 demo: install ## Load the demonstration data built from the source documents
@@ -97,6 +97,10 @@ $(STATIC)/.built: $(ASSETS)/node_modules/.package-lock.json $(ASSETS)/app.scss $
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium; }
+
+# Debian's Redis for the rate-limit tests; each test starts a server of its own on a free port.
+redis:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server; }
 
 clean: ## Remove the virtualenv, npm packages and built assets (keeps instance/)
 	rm -rf $(VENV) $(ASSETS)/node_modules $(STATIC)

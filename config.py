@@ -15,6 +15,16 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_flag(name: str) -> bool | None:
+    """A yes/no environment variable, or None when unset (the default is then derived)."""
+    return _flag(name, False) if os.environ.get(name) is not None else None
+
+
+def _minutes(name: str, default: int) -> timedelta:
+    """A duration given in whole minutes."""
+    return timedelta(minutes=int(os.environ.get(name, default)))
+
+
 def database_url(url: str | None) -> str | None:
     """Point PostgreSQL URLs at psycopg 3, whichever spelling the environment used."""
     if not url:
@@ -50,15 +60,36 @@ class Config:
     SESSION_COOKIE_NAME = "remedy_tracker_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Off by default so `make run` works over plain http on 127.0.0.1; set it in production.
-    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # None: on exactly when BASE_URL is https (tracker.settings), so `make run` works over
+    # plain http on 127.0.0.1 and a deployment behind TLS is safe without saying so.
+    SESSION_COOKIE_SECURE = _optional_flag("SESSION_COOKIE_SECURE")
+    # Server-side sessions end after this long unused, and this long after signing in
+    # however busy; the cookie's own lifetime follows the idle limit (tracker.settings).
+    SESSION_IDLE_TIMEOUT = _minutes("SESSION_IDLE_MINUTES", 8 * 60)
+    SESSION_ABSOLUTE_TIMEOUT = _minutes("SESSION_ABSOLUTE_MINUTES", 12 * 60)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    # Sign-in throttling: after this many failures in a row the wait doubles each time.
+    # Sign-in throttling per account: after this many attempts in a row that did not get in,
+    # the wait doubles each time. Browsers the person signed in with before count apart.
     SIGN_IN_FREE_ATTEMPTS = 5
     SIGN_IN_FIRST_WAIT = timedelta(seconds=30)
     SIGN_IN_LONGEST_WAIT = timedelta(minutes=15)
+    TRUSTED_BROWSER_LIFETIME = timedelta(days=180)
+    # Two-step sign-in for caseworkers, managers and admins; None: on when BASE_URL is https.
+    TWO_FACTOR_REQUIRED = _optional_flag("TWO_FACTOR_REQUIRED")
+
+    # Rate limits (Flask-Limiter): per client address on the sign-in, two-step and password
+    # reset forms (only failed sign-ins count, so a whole office behind one address signs in
+    # freely), and per token in the API. Keep them in Redis when there are several workers.
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
+    RATELIMIT_PASSWORD_RESET = os.environ.get(
+        "RATELIMIT_PASSWORD_RESET", "5 per minute;20 per hour"
+    )
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
+    # If Redis stops answering, each worker limits in its own memory until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     PER_PAGE = 25
 
@@ -86,3 +117,6 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 - used only by the test suite
+    TWO_FACTOR_REQUIRED = False  # tests that need it turn it on
+    # Off, as expensive password hashing is: the tests of the limits make an app with them on.
+    RATELIMIT_ENABLED = False

@@ -83,7 +83,7 @@ def test_each_operation_lists_the_errors_it_can_give(spec) -> None:
             if method == "parameters":
                 continue
             answers = set(operation["responses"])
-            assert "default" not in answers and "401" in answers, (method, path)
+            assert "default" not in answers and {"401", "429"} <= answers, (method, path)
             if method == "post":
                 assert {"400", "413", "422"} <= answers or path == EVIDENCE, (method, path)
             if "{" in path:
@@ -93,6 +93,7 @@ def test_each_operation_lists_the_errors_it_can_give(spec) -> None:
         "$ref": "#/components/schemas/Error"
     }
     assert "WWW-Authenticate" in unauthorised["headers"]
+    assert "Retry-After" in spec["components"]["responses"]["TooManyRequests"]["headers"]
 
 
 @pytest.fixture

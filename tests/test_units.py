@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 from tracker.forms import GovDateField, MoneyField, WholeNumberField
 from tracker.models import normalise_reference, reference_slug
 from tracker.pagination import Page, page_number
-from tracker.services.accounts import ThrottlePolicy
 from tracker.services.audit import changes
 from tracker.services.case_search import reference_prefix
+from tracker.services.sign_in import ThrottlePolicy
 from tracker.years import FinancialYear
 
 

@@ -165,9 +165,9 @@ def test_evidence_after_the_due_date_makes_the_outcome_late(
 ) -> None:
     first, second = setting["ids"]
     officer, caseworker = app.test_client(), app.test_client()
+    frozen_clock(to=datetime(2027, 1, 10, 12, tzinfo=UTC))  # the first was due 1 December
     sign_in(officer, setting["officer"])
     sign_in(caseworker, setting["caseworker"])
-    frozen_clock(to=datetime(2027, 1, 10, 12, tzinfo=UTC))  # the first was due 1 December
     for recommendation_id in (first, second):
         send_evidence(officer, recommendation_id, [(samples.PDF, "done.pdf")])
         act(caseworker, recommendation_id, "review", "review", decision="accept", note="")

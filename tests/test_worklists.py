@@ -66,6 +66,7 @@ def test_an_item_joins_the_chase_list_the_day_after_it_falls_due(work) -> None:
     caseworker = work["caseworker"]
     assert "26 000 004" not in caseworker.get("/recommendations/overdue").get_data(as_text=True)
     work["clock"](timedelta(days=1))
+    sign_in(caseworker, "caseworker@example.org")  # yesterday's session has timed out
     html = caseworker.get("/recommendations/overdue").get_data(as_text=True)
     assert listed(html) == ["26 000 001", "26 000 003", "26 000 004"]
     assert "1 day overdue" in html

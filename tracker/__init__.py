@@ -39,11 +39,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_extensions(app: Flask) -> None:
     from tracker.database import configure_engine
-    from tracker.extensions import csrf, db, login_manager, migrate, wtforms_helpers
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate, wtforms_helpers
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
+    # Before the other request hooks: a limited request is refused before anything is read.
+    limiter.init_app(app)
     csrf.init_app(app)
     wtforms_helpers.init_app(app)
     with app.app_context():
@@ -51,7 +53,9 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.account.routes import bp as account_bp
     from tracker.api import init_api
+    from tracker.auth.reset import bp as passwords_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.cases.routes import bp as cases_bp
@@ -69,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     for blueprint in (
         auth_bp,
+        passwords_bp,
+        account_bp,
         home_bp,
         authorities_bp,
         cases_bp,

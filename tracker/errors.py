@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
+from tracker.limits import retry_after
+from tracker.services.sign_in import describe_wait
 
 ERROR_CODES = {
     400: "bad_request",
@@ -31,10 +34,11 @@ API_MESSAGES = {
     404: "Not found.",
     405: "This method is not allowed here.",
     413: "The upload is larger than the limit.",
+    429: "Too many requests. Wait and try again (see the Retry-After header).",
     500: "Something went wrong on our side. The change was not saved.",
 }
 
-PAGE_TEMPLATES = {400, 403, 404, 413, 500}
+PAGE_TEMPLATES = {400, 403, 404, 413, 429, 500}
 
 
 def init_app(app: Flask) -> None:
@@ -71,6 +75,8 @@ def json_error(
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
+    if status == 429:
+        return _too_many_requests(error)
     if status >= 500:
         # Whatever failed may have left the transaction unusable; the error page (its
         # navigation asks the database who is signed in) must still show.
@@ -94,6 +100,19 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     if status not in PAGE_TEMPLATES:
         return error
     return render_template(f"errors/{status}.html", error=error), status
+
+
+def _too_many_requests(error: HTTPException) -> ResponseReturnValue:
+    """A rate limit was reached: say when to come back, in the header and in words."""
+    seconds = retry_after()
+    headers = {"Retry-After": str(seconds)} if seconds else {}
+    if is_api_request():
+        response = make_response(json_error(429, API_MESSAGES[429]))
+    else:
+        wait = describe_wait(timedelta(seconds=seconds)) if seconds else "a few minutes"
+        response = make_response(render_template("errors/429.html", wait=wait), 429)
+    response.headers.update(headers)
+    return response
 
 
 def _csrf_error(error: CSRFError) -> ResponseReturnValue:

@@ -22,6 +22,7 @@ def complete(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     if not app.config.get("EVIDENCE_DIR"):
         app.config["EVIDENCE_DIR"] = str(instance / "evidence")
+    _derive_security(app)
     calendar = app.config["WORKING_DAYS_CALENDAR"]
     if calendar not in deadlines.WORKING_DAYS_CALENDARS:
         raise RuntimeError(
@@ -36,6 +37,16 @@ def complete(app: Flask) -> None:
         deadlines.configure(calendar=calendar, defaults=app.config["DEFAULT_DEADLINES"])
     except ValueError as error:
         raise RuntimeError(f"DEFAULT_DEADLINES: {error}") from error
+
+
+def _derive_security(app: Flask) -> None:
+    """Served over https (production): secure cookies and two-step sign-in for staff, unless
+    the environment says otherwise. The session cookie lasts as long as an idle session."""
+    https = str(app.config.get("BASE_URL", "")).startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "TWO_FACTOR_REQUIRED"):
+        if app.config.get(name) is None:
+            app.config[name] = https
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_IDLE_TIMEOUT"]
 
 
 def _instance_secret(path: Path) -> str:

@@ -11,17 +11,20 @@ from typing import IO, Any, Literal, NamedTuple, TypeVar
 from flask import Flask, Request, abort, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
+from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from tracker import access, clock, filetypes
+from tracker.auth.signing_in import session_limits
 from tracker.errors import is_api_request, json_error
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.json_provider import TrackerJSONProvider
 from tracker.models import User
+from tracker.services import sessions
 from tracker.storage import DiscardedFile, HashingFile, Store, store_for
 
 SERVICE_NAME = "Remedy Tracker"
@@ -180,14 +183,24 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_large_bodies)
     app.before_request(_make_nonce)
     app.before_request(_refuse_text_that_cannot_be_stored)
+    app.before_request(_note_session_use)
     app.context_processor(lambda: {"cspNonce": g.get("csp_nonce", "")})
     app.after_request(_security_headers)
 
 
-def load_user(session_key: str) -> User | None:
-    """Find the signed-in person from the key in their session cookie."""
-    user = db.session.scalar(db.select(User).where(User.session_key == session_key))
-    return user if user is not None and user.active else None
+def load_user(token: str) -> User | None:
+    """The person of the live server-side session whose token the cookie carries, if any."""
+    record = sessions.find_live(db.session, token, now=clock.now(), limits=session_limits())
+    return record.user.signed_in_with(token) if record is not None else None
+
+
+def _note_session_use() -> None:
+    """Load the signed-in person before the view runs, and save the session's last use now
+    (at most once a minute), so that no view's own transaction ever carries it."""
+    if request.endpoint == "static" or request.path.startswith("/api/"):
+        return
+    if current_user.is_authenticated and db.session.dirty:
+        db.session.commit()
 
 
 def long_date(value: date | None) -> str:

@@ -14,6 +14,7 @@ from tracker.api.parsing import FORM_AND_FILES, ArgumentsParser
 from tracker.api.schemas import ErrorSchema
 from tracker.errors import json_error
 from tracker.extensions import csrf, db
+from tracker.limits import api_limit
 from tracker.models import User
 from tracker.services import accounts
 from tracker.services.errors import ConflictError, FileTooLarge, StateError, ValidationError
@@ -44,6 +45,11 @@ ERROR_ANSWERS: dict[int, tuple[str, str]] = {
         "A value is not valid; `fields` names each one with what is wrong. Text with a NUL "
         "character, or that is not valid Unicode (an unpaired surrogate such as `\\ud800`), "
         "is refused this way too.",
+    ),
+    429: (
+        "TooManyRequests",
+        "Too many requests with this token (RATELIMIT_API): `Retry-After` says how many "
+        "seconds to wait.",
     ),
 }
 
@@ -86,10 +92,11 @@ class TrackerBlueprint(Blueprint):
     }
 
     def answers(self, *statuses: int) -> Callable[[View], View]:
-        """Document the error answers (ERROR_ANSWERS) that the operation can give."""
+        """Document the error answers (ERROR_ANSWERS) that the operation can give; every
+        operation is rate limited per token, so each can also answer 429."""
 
         def decorator(view: View) -> View:
-            for status in statuses:
+            for status in (*statuses, 429):
                 view = self.alt_response(status, response=ERROR_ANSWERS[status][0])(view)
             return view
 
@@ -122,9 +129,12 @@ def init_api(app: Flask) -> None:
             answer["headers"] = {
                 "WWW-Authenticate": {"schema": {"type": "string"}, "example": 'Bearer realm="api"'}
             }
+        if name == "TooManyRequests":
+            answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "example": 60}}
         api.spec.components.response(name, answer)
     for module in (authorities, cases, recommendations):
         csrf.exempt(module.blp)  # tokens, not cookies: no cross-site forgery to guard against
+        api_limit(module.blp)  # one count per token across the whole API
         api.register_blueprint(module.blp)
     app.before_request(_authenticate)
 

@@ -26,7 +26,14 @@ from tracker.models.recommendation import (
     RecommendationKind,
     RecommendationStatus,
 )
-from tracker.models.user import ApiToken, Role, SignInFailure, User
+from tracker.models.sign_in import (
+    PasswordReset,
+    RecoveryCode,
+    SessionEnd,
+    SignInFailure,
+    UserSession,
+)
+from tracker.models.user import ApiToken, Role, User
 
 __all__ = [
     "AnnualLetter",
@@ -48,14 +55,18 @@ __all__ = [
     "Notification",
     "NotificationRecipient",
     "Outcome",
+    "PasswordReset",
     "Publication",
     "Recommendation",
     "RecommendationKind",
     "RecommendationStatus",
+    "RecoveryCode",
     "ReviewDecision",
     "Role",
+    "SessionEnd",
     "SignInFailure",
     "User",
+    "UserSession",
     "normalise_reference",
     "reference_slug",
 ]

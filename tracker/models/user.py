@@ -1,4 +1,4 @@
-"""People who sign in, their API tokens, and failed sign-in counts."""
+"""People who sign in, and their API tokens."""
 
 from __future__ import annotations
 
@@ -41,13 +41,21 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
     authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    # Changing this signs the person out everywhere (password change, deactivation).
-    session_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Two-step sign-in: the authenticator app's shared secret (base32), and the last time
+    # step whose code was accepted, so that no code is ever accepted twice.
+    two_step_secret: Mapped[str | None] = mapped_column(sa.String(32))
+    two_step_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    two_step_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     authority: Mapped[Authority | None] = relationship()
+
+    @property
+    def has_two_step(self) -> bool:
+        """Whether signing in asks for a code after the password."""
+        return self.two_step_secret is not None
 
     # Flask-Login's user protocol.
     @property
@@ -65,9 +73,17 @@ class User(Base):
         """Accounts are never anonymous."""
         return False
 
+    def signed_in_with(self, session_token: str) -> User:
+        """Mark this object as the person of the server-side session `session_token`."""
+        self._session_token = session_token
+        return self
+
     def get_id(self) -> str:
-        """The value kept in the session cookie."""
-        return self.session_key
+        """The value kept in the session cookie: the server-side session's token."""
+        token = getattr(self, "_session_token", None)
+        if token is None:
+            raise RuntimeError("sign in through tracker.services.sessions.start")
+        return token
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
@@ -86,14 +102,3 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
-
-
-class SignInFailure(Base):
-    """Failed sign-ins in a row for one e-mail address, known or not, to slow guessing."""
-
-    __tablename__ = "sign_in_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,9 +1,8 @@
-"""Accounts: creating people, checking passwords, slowing guessers down, API tokens."""
+"""Accounts: creating and changing people, password hashing and rules, API tokens."""
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -14,9 +13,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from tracker.models import ApiToken, Authority, Role, SignInFailure, User
-from tracker.services import audit
-from tracker.services.errors import SignInRefused, ValidationError
+from tracker.models import ApiToken, Authority, Role, SessionEnd, User
+from tracker.services import audit, sessions
+from tracker.services.errors import ValidationError
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "rt_"  # noqa: S105 - a label, not a secret
@@ -46,72 +45,23 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-# Checked against when the e-mail is unknown, so both answers take the same time.
-_UNKNOWN_USER_HASH: str | None = None
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)
 
 
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    """How many failures are free, and how long to wait after that (doubling each time)."""
-
-    free_attempts: int = 5
-    first_wait: timedelta = timedelta(seconds=30)
-    longest_wait: timedelta = timedelta(minutes=15)
-
-    def wait_after(self, failures: int) -> timedelta:
-        """How long someone must wait after this many failures in a row."""
-        if failures < self.free_attempts:
-            return timedelta(0)
-        return min(self.first_wait * 2 ** (failures - self.free_attempts), self.longest_wait)
+def password_problem(password: str | None) -> str | None:
+    """What is wrong with a new password, if anything (the one rule every form shares)."""
+    if not password:
+        return "Enter a password"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+    return None
 
 
 def normalise_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively, without surrounding spaces."""
     return (email or "").strip().lower()
-
-
-def authenticate(
-    session: Session, email: str, password: str, *, now: datetime, policy: ThrottlePolicy
-) -> User:
-    """The active account with this e-mail and password, or SignInRefused.
-
-    Failures are counted per e-mail address whether or not an account exists, so the
-    answers never reveal which addresses have accounts.
-    """
-    global _UNKNOWN_USER_HASH
-    email = normalise_email(email)
-    failure = session.scalar(sa.select(SignInFailure).where(SignInFailure.email == email))
-    if failure is not None:
-        wait = failure.last_failed_at + policy.wait_after(failure.failures) - now
-        if wait > timedelta(0):
-            raise SignInRefused(
-                f"You have tried to sign in too many times. Wait {_describe(wait)} and try again."
-            )
-    user = session.scalar(sa.select(User).where(User.email == email))
-    if user is None:
-        _UNKNOWN_USER_HASH = _UNKNOWN_USER_HASH or hash_password(secrets.token_hex(16))
-        password_matches(_UNKNOWN_USER_HASH, password)
-    if user is None or not password_matches(user.password_hash, password) or not user.active:
-        if failure is None:
-            failure = SignInFailure(email=email, failures=0)
-            session.add(failure)
-        failure.failures += 1
-        failure.last_failed_at = now
-        raise SignInRefused("Enter a correct e-mail address and password")
-    if failure is not None:
-        session.delete(failure)
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_signed_in_at = now
-    return user
-
-
-def _describe(wait: timedelta) -> str:
-    seconds = math.ceil(wait.total_seconds())
-    if seconds < 60:
-        return f"{seconds} seconds"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 @dataclass
@@ -135,7 +85,6 @@ def create_user(session: Session, data: UserInput, *, actor: User | None, now: d
         role=role,
         authority=authority,
         password_hash=hash_password(data.password),
-        session_key=secrets.token_urlsafe(32),
         active=data.active,
         created_at=now,
     )
@@ -166,12 +115,16 @@ def update_user(
     user.active = data.active
     if data.password:
         user.password_hash = hash_password(data.password)
+    ended = 0
     if data.password or not data.active:
-        user.session_key = secrets.token_urlsafe(32)
+        reason = SessionEnd.PASSWORD_CHANGED if data.active else SessionEnd.DEACTIVATED
+        ended = sessions.end_all(session, user, reason=reason, now=now)
     session.flush()
     old, new = audit.changes(before, audit.snapshot(user, USER_FIELDS))
     if data.password:
         new["password"] = "changed"  # noqa: S105 - records that it changed, not the value
+    if ended:
+        new["sessions_ended"] = ended
     if new:
         audit.record(
             session, action="user.updated", entity=user, actor=actor, now=now, before=old, after=new
@@ -213,10 +166,10 @@ def check_user(
         problems["authority"] = "Choose the council this officer works for"
     if role is not None and role is not Role.OFFICER and data.authority_code:
         problems["authority"] = "Only council officers belong to an authority"
-    if not data.password and existing is None:
-        problems["password"] = "Enter a password"  # noqa: S105 - a message, not a password
-    elif data.password and len(data.password) < MIN_PASSWORD_LENGTH:
-        problems["password"] = f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if data.password or existing is None:
+        problem = password_problem(data.password)
+        if problem:
+            problems["password"] = problem
     if (
         existing is not None
         and actor is not None

@@ -9,11 +9,12 @@ from sqlalchemy.orm import joinedload
 
 from tracker import access, clock
 from tracker.access import Permission
+from tracker.auth.forms import ConfirmForm
 from tracker.extensions import db
 from tracker.forms import options, save_form
 from tracker.models import Authority, User
 from tracker.pagination import page_number, paginate
-from tracker.services import accounts
+from tracker.services import accounts, two_step
 from tracker.users.forms import UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -74,7 +75,18 @@ def edit(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(f"The account for {user.email} was updated.", "success")
             return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user)
+    return render_template("users/form.html", form=form, user=user, reset_form=ConfirmForm())
+
+
+@bp.route("/<int:user_id>/two-step/reset", methods=["POST"])
+@access.requires(Permission.MANAGE_USERS)
+def reset_two_step(user_id: int) -> ResponseReturnValue:
+    """Turn off someone's two-step sign-in (a lost phone); they set it up again if required."""
+    user = db.session.get(User, user_id) or abort(404)
+    two_step.reset(db.session, user, actor=access.acting_user(), now=clock.now())
+    db.session.commit()
+    flash(f"Two-step sign-in for {user.email} was reset, and they were signed out.", "success")
+    return redirect(url_for("users.edit", user_id=user.id))
 
 
 def _form(obj: User | None = None) -> UserForm:

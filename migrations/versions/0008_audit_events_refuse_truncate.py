@@ -1,7 +1,7 @@
 """The audit trail refuses TRUNCATE as well as UPDATE and DELETE
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 19:00:00.000000
 
 PostgreSQL's row triggers never see TRUNCATE, which emptied the trail in one statement. A
@@ -14,8 +14,8 @@ which also turns off SQLite's truncate optimisation for the table.
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0009"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Your account: sessions, password and two-step sign-in."""
