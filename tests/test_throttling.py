@@ -7,7 +7,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,7 @@ def test_parallel_wrong_guesses_get_only_the_free_attempts(app, build, monkeypat
         thread.start()
     for thread in threads:
         thread.join()
-    assert checks.count == app.config["SIGN_IN_FREE_ATTEMPTS"] == 5
+    assert checks.count == app.config["SIGN_IN_FREE_ATTEMPTS"] == 5, [a[:300] for a in answers]
     assert sum("Enter a correct e-mail address and password" in a for a in answers) == 5
     assert sum("tried to sign in too many times" in a for a in answers) == 15
     with app.app_context():
@@ -246,3 +246,22 @@ def test_limits_are_kept_in_redis_and_shared_by_every_worker(app, build, redis_u
     for worker in (first_worker, second_worker):
         with worker.app_context():
             db.engine.dispose()
+
+
+def test_a_free_attempt_is_not_held_up_by_one_that_counted_a_moment_later(app) -> None:
+    """Attempts read the clock before they take the lock: one that counted first may carry a
+    later time. Within the free attempts nobody waits, and the count never goes back."""
+    policy = sign_in_service.ThrottlePolicy()
+    later = datetime(2026, 11, 23, 12, 0, 1, tzinfo=UTC)
+    earlier = later - timedelta(milliseconds=5)
+    with app.app_context():
+        sign_in_service.count_attempt(db.session, "a@example.org", "", now=later, policy=policy)
+        sign_in_service.count_attempt(db.session, "a@example.org", "", now=earlier, policy=policy)
+        failure = db.session.scalars(sa.select(SignInFailure)).one()
+        assert (failure.failures, failure.last_failed_at) == (2, later)
+
+
+def test_waits_are_said_in_words() -> None:
+    assert sign_in_service.describe_wait(timedelta(seconds=1)) == "1 second"
+    assert sign_in_service.describe_wait(timedelta(seconds=30)) == "30 seconds"
+    assert sign_in_service.describe_wait(timedelta(seconds=61)) == "2 minutes"

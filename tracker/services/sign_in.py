@@ -85,14 +85,17 @@ def count_attempt(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    wait = failure.last_failed_at + policy.wait_after(failure.failures) - now
+    # Only a back-off makes anyone wait: a concurrent attempt that started after this one
+    # may have counted first, leaving `last_failed_at` a moment after `now`.
+    backoff = policy.wait_after(failure.failures)
+    wait = failure.last_failed_at + backoff - now if backoff else timedelta(0)
     if wait > timedelta(0):
         session.rollback()
         raise SignInRefused(
             f"You have tried to sign in too many times. Wait {describe_wait(wait)} and try again."
         )
     failure.failures += 1
-    failure.last_failed_at = now
+    failure.last_failed_at = max(failure.last_failed_at, now)
     session.commit()
 
 
@@ -161,6 +164,6 @@ def describe_wait(wait: timedelta) -> str:
     """`30 seconds`, `2 minutes`: how long to wait, in words, rounded up."""
     seconds = math.ceil(wait.total_seconds())
     if seconds < 60:
-        return f"{seconds} seconds"
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = -(-seconds // 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
