@@ -254,3 +254,61 @@ def test_evidence_waiting_for_a_caseworker_is_not_chased(app, client, council) -
     act(client, council["id"], "review", "review", decision="changes_requested", note="More.")
     run(app, date(2026, 12, 6))
     assert [(kind, occasion) for kind, occasion, _ in ledger(app)] == [("chaser", "2026-12-06")]
+
+
+def in_place_of_council(app) -> list[tuple[str, str, bool]]:
+    """(kind, name, in place of the council) for every person told, in the order recorded."""
+    with app.app_context():
+        rows = db.session.execute(
+            sa.text(
+                "SELECT n.kind, u.name, r.in_place_of_council FROM notification_recipients r "
+                "JOIN notifications n ON n.id = r.notification_id "
+                "JOIN users u ON u.id = r.user_id ORDER BY n.id, r.id"
+            )
+        )
+        return [(kind, name, bool(flag)) for kind, name, flag in rows]
+
+
+def test_a_council_with_no_officer_account_has_its_notices_sent_to_the_caseworker(
+    app, build, council
+) -> None:
+    build.deactivate(council["officer"])  # the other Leicestershire officer is gone too
+    run_daily(app, date(2026, 11, 10), date(2026, 12, 29))
+    instead = [("Casey", False)]  # addressed in the council's place, not copied
+    assert ledger(app) == [
+        ("reminder_14", "2026-12-01", instead),
+        ("reminder_7", "2026-12-01", instead),
+        ("reminder_1", "2026-12-01", instead),
+        ("chaser", "2026-12-02", instead),
+        ("chaser", "2026-12-09", instead),
+        ("chaser", "2026-12-16", instead),
+        ("chaser", "2026-12-23", instead),
+        ("escalation", "2026-12-01", [("Casey", True), ("Mandy", False)]),
+    ], "one row for the caseworker on a chaser, not one addressed and one copied"
+    assert in_place_of_council(app) == [
+        *[(kind, "Casey", True) for kind in ["reminder_14", "reminder_7", "reminder_1"]],
+        *[("chaser", "Casey", True)] * 4,
+        ("escalation", "Mandy", False),  # escalations are not the council's to receive
+        ("escalation", "Casey", False),
+    ]
+
+
+def test_with_no_officer_and_no_caseworker_the_managers_are_told_instead(
+    app, build, council
+) -> None:
+    build.deactivate(council["officer"])
+    build.deactivate(council["caseworker"])
+    build.user("manager", email="max@example.org", name="Max")
+    run(app, date(2026, 11, 17))
+    run(app, date(2026, 12, 2))
+    managers = [("Mandy", False), ("Max", False)]
+    assert ledger(app) == [
+        ("reminder_14", "2026-12-01", managers),
+        ("chaser", "2026-12-02", managers),
+    ]
+    assert {flag for _, _, flag in in_place_of_council(app)} == {True}
+
+
+def test_a_council_with_an_officer_gets_its_own_notices(app, council) -> None:
+    run(app, date(2026, 12, 2))
+    assert in_place_of_council(app) == [("chaser", "Olive", False), ("chaser", "Casey", False)]

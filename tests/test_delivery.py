@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 import threading
 from datetime import date
-from email import message_from_bytes
-from email.message import Message
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from apscheduler.schedulers.base import STATE_STOPPED
 
+from tests.mailserver import SmtpServer
 from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import AuditEvent, Notification, NotificationRecipient
@@ -22,45 +19,11 @@ from tracker.services import chasing
 DAY = date(2026, 12, 29)  # a day overdue work is both chased and escalated
 
 
-class Inbox:
-    """An aiosmtpd handler keeping what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-    def to(self) -> list[str]:
-        return sorted(message["To"] for message in self.messages)
-
-
-class SmtpServer:
-    """A real SMTP server on a loopback port, which a test can stop and start again."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.inbox = Inbox()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
 def smtp(app):
     server = SmtpServer()
     server.start()
-    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{server.port}", EMAIL_ENABLED=True)
+    app.config.update(SMTP_URL=server.url, EMAIL_ENABLED=True)
     app.config["BASE_URL"] = "https://tracker.example"
     yield server
     server.stop()
@@ -228,3 +191,30 @@ def test_two_runs_at_the_same_time_record_each_notice_once(app, notices) -> None
             sa.select(sa.func.count()).where(AuditEvent.action == "recommendation.overdue")
         )
     assert (chasers, recipients, overdue_events) == (1, 2, 1)
+
+
+def test_a_council_with_no_officer_account_has_its_notices_mailed_to_the_caseworker(
+    app, smtp, build, frozen_clock
+) -> None:
+    build.authority("LEICS", name="Leicestershire County Council")
+    caseworker = build.user("caseworker", name="Casey")
+    build.case(
+        "LEICS",
+        reference="26 000 001",
+        decided=date(2026, 11, 1),
+        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
+        recorded_by=caseworker,
+    )
+    with app.app_context():
+        chasing.run_daily_jobs(db.session, date(2026, 12, 2))
+        db.session.commit()
+    assert scheduler.deliver_email(app).digests == 1
+    [digest] = smtp.inbox.messages
+    assert digest["To"] == caseworker
+    assert digest["Subject"] == "Overdue by 1 day: case 26 000 001, recommendation 1"
+    body = " ".join(digest.get_payload(decode=True).decode().split())
+    assert (
+        "Sent to you because Leicestershire County Council has no officer account in "
+        "Remedy Tracker." in body
+    )
+    assert "copied to you" not in body

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import count_queries, sign_in, submit
+from tests.helpers import count_queries, sign_in, submit, text_of
 from tracker.extensions import db
 from tracker.models import AuditEvent, Notification, NotificationRecipient, User
 from tracker.services import accounts
 from tracker.services.chasing import run_daily_jobs
 
 MONTH = "Within one month of my final decision, pay Mrs X £300."
+SMTP_URL = "smtp://127.0.0.1:8025"  # never connected to: the pages only read the settings
 
 
 @pytest.fixture
@@ -110,6 +111,7 @@ def test_a_person_sees_only_their_own_notices_newest_first(told) -> None:
 
 
 def test_a_notice_shows_its_words_where_it_leads_and_whether_it_was_emailed(app, told) -> None:
+    app.config.update(SMTP_URL=SMTP_URL, EMAIL_ENABLED=True)
     told["run"](date(2026, 11, 17))
     officer = told["client"]("officer")
     html = _page(officer)
@@ -257,6 +259,7 @@ def test_the_list_runs_the_same_queries_for_few_or_many_notices(app, build, told
 
 
 def test_caseworkers_see_who_was_told_what_and_when(app, told) -> None:
+    app.config.update(SMTP_URL=SMTP_URL, EMAIL_ENABLED=True)
     told["run"](date(2026, 11, 17))
     told["run"](date(2026, 12, 2))
     officer = told["people"]["officer"]
@@ -318,3 +321,64 @@ def test_the_recommendation_page_runs_the_same_queries_however_many_notices(app,
     for day in (2, 9, 16, 29):
         told["run"](date(2026, 12, day))
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"EMAIL_ENABLED": False, "SMTP_URL": SMTP_URL},
+        {"EMAIL_ENABLED": True, "SMTP_URL": None},
+        {"EMAIL_ENABLED": True, "SMTP_URL": ""},
+    ],
+    ids=["switched off", "no SMTP_URL", "empty SMTP_URL"],
+)
+def test_with_email_off_the_pages_say_notices_are_only_in_the_app(app, told, settings) -> None:
+    app.config.update(settings)
+    told["run"](date(2026, 11, 17))
+    told["run"](date(2026, 12, 2))
+    mine = text_of(_page(told["client"]("officer")))
+    assert "This service is not sending e-mail: your notifications are only here" in mine
+    assert "e-mailed to you too" not in mine
+    assert "Waiting to be e-mailed" not in mine
+    assert mine.count("Not e-mailed") == 2
+    shown = text_of(_page(told["client"]("caseworker"), f"/recommendations/{told['leics']}"))
+    told_table = shown[shown.index("Notices sent") : shown.index("History")]
+    assert "waiting to be e-mailed" not in told_table
+    assert "Olive Officer: not e-mailed: this service is not sending e-mail" in told_table
+
+
+def test_with_email_on_the_page_says_each_notice_is_emailed_too(app, told) -> None:
+    app.config.update(SMTP_URL=SMTP_URL, EMAIL_ENABLED=True)
+    told["run"](date(2026, 11, 17))
+    mine = text_of(_page(told["client"]("officer")))
+    assert "Each is e-mailed to you too." in mine
+    assert "not sending e-mail" not in mine and "Not e-mailed" not in mine
+    assert "Waiting to be e-mailed" in mine
+
+
+def test_a_council_with_no_officer_account_has_its_notices_shown_to_the_caseworker(
+    app, build, told
+) -> None:
+    app.config.update(SMTP_URL=SMTP_URL, EMAIL_ENABLED=True)
+    build.deactivate(told["people"]["notts"])
+    told["run"](date(2026, 11, 17))
+    told["run"](date(2026, 12, 2))
+    because = (
+        "Sent to you because Nottinghamshire County Council has no officer account in "
+        "Remedy Tracker"
+    )
+    mine = text_of(_page(told["client"]("caseworker")))
+    assert "Due in 14 days: case 26 000 002, recommendation 1" in mine
+    assert mine.count(because) == 2, "the reminder and the chaser, not Leicestershire's"
+    assert "Due in 14 days: case 26 000 001" not in mine, "Leicestershire has its officers"
+
+    (notts,) = build.recommendation_ids("26 000 002")
+    shown = text_of(_page(told["client"]("caseworker"), f"/recommendations/{notts}"))
+    told_table = shown[shown.index("Notices sent") : shown.index("History")]
+    assert "Nobody" not in told_table
+    instead = (
+        "Cara Caseworker (instead of the council): waiting to be e-mailed Not deliverable to "
+        "the council: it has no officer account"
+    )
+    assert told_table.count(instead) == 2
+    assert "(copied)" not in told_table

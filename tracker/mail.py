@@ -16,6 +16,28 @@ from urllib.parse import parse_qs, unquote, urlsplit
 TIMEOUT_SECONDS = 30
 
 
+class MaybeDelivered(Exception):
+    """The connection ended without an answer after the message began to go: the server
+    may have taken it, so sending it again could deliver it twice."""
+
+
+class _Connection(smtplib.SMTP):
+    """An SMTP connection that notes when a message begins to go (the DATA command)."""
+
+    message_started = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        """The DATA command and the message; from here an unanswered end is ambiguous."""
+        # Counted from the command, not the server's go-ahead: the few bytes between
+        # cannot deliver anything, but guessing wrong the other way could send twice.
+        self.message_started = True
+        return super().data(msg)
+
+
+class _TlsConnection(_Connection, smtplib.SMTP_SSL):
+    """The same, over TLS from the first byte (smtps)."""
+
+
 @dataclass(frozen=True)
 class Mailer:
     """Where e-mail goes and who it comes from."""
@@ -50,9 +72,9 @@ class Mailer:
         """An open, authenticated connection; closed (politely if possible) afterwards."""
         context = ssl.create_default_context()
         connection = (
-            smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS, context=context)
+            _TlsConnection(self.host, self.port, timeout=TIMEOUT_SECONDS, context=context)
             if self.tls
-            else smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS)
+            else _Connection(self.host, self.port, timeout=TIMEOUT_SECONDS)
         )
         try:
             if self.starttls:
@@ -66,20 +88,54 @@ class Mailer:
             except (smtplib.SMTPException, OSError):
                 connection.close()
 
-    def message(self, to: str, subject: str, body: str) -> EmailMessage:
-        """A plain-text message from the service to one person."""
+    @property
+    def domain(self) -> str:
+        """The sender's domain, which Message-IDs end with."""
+        return self.sender.rpartition("@")[2].strip("> ")
+
+    def message(
+        self, to: str, subject: str, body: str, *, message_id: str | None = None
+    ) -> EmailMessage:
+        """A plain-text message from the service to one person; a random Message-ID unless
+        the caller gives the one it recorded."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> "))
+        message["Message-ID"] = message_id or make_msgid(domain=self.domain)
         message.set_content(body)
         return message
+
+    @staticmethod
+    def send(connection: smtplib.SMTP, message: EmailMessage) -> None:
+        """Send `message` on a connection from `connect`.
+
+        An answer refusing it (sender, recipients, the message) or a connection lost before
+        it began to go raises smtplib.SMTPException or OSError: it was not taken and can be
+        sent again. A connection lost or timed out once it had begun to go raises
+        MaybeDelivered.
+        """
+        if isinstance(connection, _Connection):
+            connection.message_started = False
+        try:
+            connection.send_message(message)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
+            raise  # the server answered: a refusal is definite
+        except (smtplib.SMTPException, OSError) as error:
+            if getattr(connection, "message_started", False):
+                said = str(error) or type(error).__name__
+                raise MaybeDelivered(f"the connection ended mid-send: {said}") from error
+            raise
+
+
+def email_is_on(config: Mapping[str, Any]) -> bool:
+    """Whether this service sends e-mail: switched on, with an SMTP_URL to send it to."""
+    return bool(config.get("EMAIL_ENABLED") and config.get("SMTP_URL"))
 
 
 def configured_mailer(config: Mapping[str, Any]) -> Mailer | None:
     """The application's mailer, or None when e-mail is off or no SMTP_URL is set."""
-    if not config.get("EMAIL_ENABLED") or not config.get("SMTP_URL"):
+    if not email_is_on(config):
         return None
     return Mailer.from_url(config["SMTP_URL"], config["MAIL_FROM"])

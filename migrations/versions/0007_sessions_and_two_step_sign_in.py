@@ -1,7 +1,7 @@
 """Server-side sessions, per-browser sign-in counts, password reset links, two-step sign-in
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 18:00:00.000000
 
 - user_sessions: one row per signed-in browser, found by the SHA-256 of the token its cookie
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from tests.benchmarks.conftest import insert_authorities, report
 from tests.conftest import USING_POSTGRES
 from tests.helpers import TODAY
 from tracker.extensions import db
-from tracker.models import AuditEvent, Case, Recommendation
+from tracker.models import AuditEvent, Authority, Case, NotificationRecipient, Recommendation, User
 from tracker.services import chasing
 
 OPEN = 100_000
@@ -124,4 +124,72 @@ def test_overdue_sweep_against_the_bare_update(app) -> None:
     report(
         f"{database} whole daily run, same data (sweep, 10,000 chasers, snapshots)",
         ms=whole,
+    )
+
+
+def _people(app) -> None:
+    """Half the councils with two officers each, the other half with none; 50 caseworkers who
+    recorded the cases in turn (5 of them since deactivated); 5 managers."""
+    now = datetime.now(UTC)
+
+    def person(role: str, number: int, **extra: object) -> dict[str, object]:
+        return {
+            "email": f"{role}{number}@example.org",
+            "name": f"{role.title()} {number}",
+            "role": role,
+            "password_hash": "-",
+            "session_key": f"{role}-{number}",
+            "active": True,
+            "created_at": now,
+            **extra,
+        }
+
+    with app.app_context():
+        authority_ids = db.session.scalars(sa.select(Authority.id).order_by(Authority.id)).all()
+        db.session.execute(
+            sa.insert(User),
+            [
+                person("officer", n, authority_id=authority_ids[n // 2])
+                for n in range(len(authority_ids))  # two each for the first half
+            ]
+            + [person("caseworker", n, active=n % 10 != 0) for n in range(50)]
+            + [person("manager", n) for n in range(5)],
+        )
+        caseworkers = db.session.scalars(
+            sa.select(User.id).where(User.role == "caseworker").order_by(User.id)
+        ).all()
+        for n, caseworker_id in enumerate(caseworkers):
+            db.session.execute(
+                sa.update(Case)
+                .where(Case.id % len(caseworkers) == n)
+                .values(created_by_id=caseworker_id)
+            )
+        db.session.commit()
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+
+
+def test_daily_run_telling_councils_with_and_without_officers(app) -> None:
+    """The same 10,000 chasers with people to tell: the officers of the councils that have
+    them, the caseworker (or, with none active, the managers) in place of those that do not."""
+    _load(app)
+    _people(app)
+    database = "postgresql" if USING_POSTGRES else "sqlite"
+    [whole] = _timed_then_undone(app, lambda: chasing.run_daily_jobs(db.session, TODAY), 1)
+    with app.app_context():
+        chasing.run_daily_jobs(db.session, TODAY)
+        told = dict(
+            db.session.execute(
+                sa.select(NotificationRecipient.in_place_of_council, sa.func.count()).group_by(
+                    NotificationRecipient.in_place_of_council
+                )
+            ).all()
+        )
+        db.session.rollback()
+    report(
+        f"{database} whole daily run with people (10,000 chasers, half the councils with "
+        "no officer account)",
+        ms=whole,
+        people_told=sum(told.values()),
+        in_place_of_council=told.get(True, 0),
     )

@@ -49,9 +49,16 @@ class NotificationRecipient(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # Copied in (a caseworker on a chaser) rather than addressed.
     copied: Mapped[bool] = mapped_column(default=False)
+    # Meant for the council, which has no officer account: this person is told instead.
+    in_place_of_council: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Claimed by a delivery run that is sending it now; a claim this old is abandoned.
     sending_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The Message-ID of the digest carrying it, recorded with the claim, before it is sent.
+    message_id: Mapped[str | None] = mapped_column(sa.String(255))
+    # The sending that began then ended with no answer (the run died, the connection was
+    # lost after the message went): it may have arrived, so it is never e-mailed again.
+    possibly_emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     email_attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

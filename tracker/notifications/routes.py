@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import access, clock
+from tracker import access, clock, mail
 from tracker.extensions import db
 from tracker.pagination import page_number, paginate
-from tracker.services import inbox
+from tracker.services import inbox, notices
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -56,3 +56,13 @@ def unread_notifications() -> dict[str, Callable[[], int]]:
         return g.unread_notifications
 
     return {"unread_notifications": count}
+
+
+@bp.app_context_processor
+def email_status() -> dict[str, object]:
+    """`email_on` (whether this service sends e-mail at all) and `told_instead_of` (why
+    someone has a council's notice) in every template that shows notices."""
+    return {
+        "email_on": mail.email_is_on(current_app.config),
+        "told_instead_of": notices.told_instead_of,
+    }

@@ -87,7 +87,9 @@ class Told:
     name: str
     active: bool  # deactivated accounts are not e-mailed
     copied: bool
+    in_place_of_council: bool  # the council has no officer account
     emailed_at: datetime | None
+    possibly_emailed_at: datetime | None  # the sending was interrupted
     email_attempts: int
     last_error: str
 
@@ -112,7 +114,9 @@ def sent_about(session: Session, recommendation_id: int) -> list[SentNotice]:
             User.name,
             User.active,
             NotificationRecipient.copied,
+            NotificationRecipient.in_place_of_council,
             NotificationRecipient.emailed_at,
+            NotificationRecipient.possibly_emailed_at,
             NotificationRecipient.email_attempts,
             NotificationRecipient.last_error,
         )

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from tracker.database import insert_or_ignore
 from tracker.models import (
@@ -31,6 +31,45 @@ COUNCIL_OFFICERS = (User.role == Role.OFFICER) & (User.authority_id == Case.auth
 MANAGERS = User.role == Role.MANAGER
 # The caseworker who recorded the case looks after it.
 CASE_CASEWORKER = (User.role == Role.CASEWORKER) & (User.id == Case.created_by_id)
+
+# Written as NOT IN over small subqueries rather than NOT EXISTS: PostgreSQL then checks
+# them against a hashed list, row by row, instead of turning them into anti-joins it may
+# start the whole statement from (a scan of every case, not the notices just recorded).
+_someone = aliased(User)  # not the person being addressed
+_COUNCIL_HAS_NO_OFFICER = Case.authority_id.not_in(
+    sa.select(_someone.authority_id).where(
+        _someone.active, _someone.role == Role.OFFICER, _someone.authority_id.is_not(None)
+    )
+)
+_CASE_HAS_NO_CASEWORKER = sa.or_(
+    Case.created_by_id.is_(None),
+    Case.created_by_id.not_in(
+        sa.select(_someone.id).where(_someone.active, _someone.role == Role.CASEWORKER)
+    ),
+)
+
+# Who is told, each as alternatives of (who, in place of the council), which never overlap.
+Addressees = tuple[tuple[sa.ColumnElement[bool], bool], ...]
+# A council's notices reach someone even when it has no active officer account: the case's
+# caseworker instead, or, when the case has no active caseworker either, the managers.
+# One statement for both, as each costs a pass over the notices just recorded; the roles
+# named first narrow the people looked at to the Ombudsman's few, not every officer.
+THE_COUNCIL: Addressees = (
+    (COUNCIL_OFFICERS, False),
+    (
+        User.role.in_([Role.CASEWORKER, Role.MANAGER])
+        & _COUNCIL_HAS_NO_OFFICER
+        & (CASE_CASEWORKER | (MANAGERS & _CASE_HAS_NO_CASEWORKER)),
+        True,
+    ),
+)
+THE_CASEWORKER: Addressees = ((CASE_CASEWORKER, False),)
+THE_MANAGERS: Addressees = ((MANAGERS, False),)
+
+
+def told_instead_of(council: str) -> str:
+    """Why someone has a notice meant for a council: the words the digest and pages use."""
+    return f"Sent to you because {council} has no officer account in Remedy Tracker."
 
 
 @dataclass(frozen=True)
@@ -64,8 +103,9 @@ class Notice:
     """A kind of notice: its key in the ledger, its words and its audience."""
 
     kind: ClassVar[str]
-    # (who, copied) pairs: copied people are told for information.
-    audience: ClassVar[tuple[tuple[sa.ColumnElement[bool], bool], ...]]
+    # (who, copied) pairs: copied people are told for information. The council comes first:
+    # a caseworker told in its place is addressed, not also copied.
+    audience: ClassVar[tuple[tuple[Addressees, bool], ...]]
 
     def occasion(self, about: About, today: date) -> str:
         """What makes this notice distinct from others of its kind: the due date by default."""
@@ -85,7 +125,7 @@ class Reminder(Notice):
     """Work falls due in 14, 7 or 1 days."""
 
     days: int
-    audience: ClassVar = ((COUNCIL_OFFICERS, False),)
+    audience: ClassVar = ((THE_COUNCIL, False),)
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -109,7 +149,7 @@ class Chaser(Notice):
     """Work is overdue: chased every week, the caseworker copied."""
 
     kind = "chaser"
-    audience = ((COUNCIL_OFFICERS, False), (CASE_CASEWORKER, True))
+    audience = ((THE_COUNCIL, False), (THE_CASEWORKER, True))
 
     def occasion(self, about: About, today: date) -> str:
         """One chaser a day at most; the job keeps them a week apart."""
@@ -133,7 +173,7 @@ class Escalation(Notice):
     """Work four weeks overdue goes to managers, the caseworker copied."""
 
     kind = "escalation"
-    audience = ((MANAGERS, False), (CASE_CASEWORKER, True))
+    audience = ((THE_MANAGERS, False), (THE_CASEWORKER, True))
 
     def subject(self, about: About, today: date) -> str:
         """`Escalated: 28 days overdue at …`."""
@@ -152,7 +192,7 @@ class DelayedRemedy(Notice):
     """Work a year overdue is flagged as a delayed remedy."""
 
     kind = "delayed_remedy"
-    audience = ((MANAGERS, False), (CASE_CASEWORKER, True))
+    audience = ((THE_MANAGERS, False), (THE_CASEWORKER, True))
 
     def subject(self, about: About, today: date) -> str:
         """`Delayed remedy: … a year overdue`."""
@@ -217,16 +257,32 @@ def record(
 
 
 def _address(session: Session, notice: Notice, notification_ids: list[int]) -> None:
-    for who, copied in notice.audience:
-        people = (
-            sa.select(Notification.id, User.id, sa.literal(copied), sa.literal(0), sa.literal(""))
-            .join(Recommendation, Recommendation.id == Notification.recommendation_id)
-            .join(Case, Case.id == Recommendation.case_id)
-            .join(User, sa.and_(User.active, who))
-            .where(Notification.id.in_(notification_ids))
-        )
-        session.execute(
-            insert_or_ignore(session, NotificationRecipient).from_select(
-                ["notification_id", "user_id", "copied", "email_attempts", "last_error"], people
+    for addressees, copied in notice.audience:
+        for who, in_place_of_council in addressees:
+            people = (
+                sa.select(
+                    Notification.id,
+                    User.id,
+                    sa.literal(copied),
+                    sa.literal(in_place_of_council),
+                    sa.literal(0),
+                    sa.literal(""),
+                )
+                .join(Recommendation, Recommendation.id == Notification.recommendation_id)
+                .join(Case, Case.id == Recommendation.case_id)
+                .join(User, sa.and_(User.active, who))
+                .where(Notification.id.in_(notification_ids))
             )
-        )
+            session.execute(
+                insert_or_ignore(session, NotificationRecipient).from_select(
+                    [
+                        "notification_id",
+                        "user_id",
+                        "copied",
+                        "in_place_of_council",
+                        "email_attempts",
+                        "last_error",
+                    ],
+                    people,
+                )
+            )
