@@ -3,7 +3,6 @@ token in the API. The limits are settings, read on each request."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 
@@ -11,6 +10,7 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from tracker.extensions import limiter
+from tracker.tokens import token_hash
 
 
 def _refused(response: Response) -> bool:
@@ -37,7 +37,7 @@ def api_client() -> str:
     limits' storage), or its address when it sends none."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()
+        return "token:" + token_hash(token.strip())
     return "address:" + get_remote_address()
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.models import ApiToken, Authority, Role, SessionEnd, User
 from tracker.services import audit, sessions
 from tracker.services.errors import ValidationError
+from tracker.tokens import new_token, token_hash
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "rt_"  # noqa: S105 - a label, not a secret
@@ -190,8 +189,8 @@ def find_user(session: Session, email: str) -> User | None:
 
 def issue_token(session: Session, user: User, *, actor: User | None, now: datetime) -> str:
     """Make a new API token for `user`; only its hash is kept, so it is shown once."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    api_token = ApiToken(user=user, token_hash=_token_hash(token), created_at=now)
+    token = new_token(TOKEN_PREFIX)
+    api_token = ApiToken(user=user, token_hash=token_hash(token), created_at=now)
     session.add(api_token)
     audit.record(
         session,
@@ -226,7 +225,7 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     """The active account a bearer token belongs to, or None."""
     api_token = session.scalar(
         sa.select(ApiToken).where(
-            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
         )
     )
     if api_token is None or not api_token.user.active:
@@ -235,8 +234,3 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
         api_token.last_used_at = now
     return api_token.user
-
-
-def _token_hash(token: str) -> str:
-    # Tokens carry 256 random bits, so a fast hash is enough (unlike passwords).
-    return hashlib.sha256(token.encode()).hexdigest()

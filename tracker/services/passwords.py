@@ -5,8 +5,6 @@ Either way every session of the account ends, and the change is audited.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +15,7 @@ from tracker.models import PasswordReset, SessionEnd, User
 from tracker.services import audit, sessions, sign_in
 from tracker.services.accounts import find_user, hash_password, password_problem
 from tracker.services.errors import SignInRefused, StateError, ValidationError
+from tracker.tokens import new_token, token_hash
 
 RESET_LINK_LIFETIME = timedelta(hours=1)
 LINK_GONE = "This link has expired or has already been used"
@@ -85,10 +84,10 @@ def request_reset(session: Session, email: str, *, now: datetime) -> ResetLink |
     user = find_user(session, email)
     if user is None or not user.active:
         return None
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     reset = PasswordReset(
         user=user,
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         created_at=now,
         expires_at=now + RESET_LINK_LIFETIME,
     )
@@ -110,7 +109,7 @@ def find_reset(session: Session, token: str, *, now: datetime) -> PasswordReset 
         sa.select(PasswordReset)
         .join(PasswordReset.user)
         .where(
-            PasswordReset.token_hash == _hash(token),
+            PasswordReset.token_hash == token_hash(token),
             PasswordReset.used_at.is_(None),
             PasswordReset.expires_at > now,
             User.active.is_(True),
@@ -158,7 +157,3 @@ def reset_password(
         after={"sessions_ended": ended},
     )
     return user
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -3,7 +3,6 @@ once (sign out everywhere, a new password, deactivation)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from tracker.models import SessionEnd, User, UserSession
 from tracker.services import audit
+from tracker.tokens import new_token, token_hash
 
 # Last use is written at most this often: a page view should not always be a write.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -30,10 +30,10 @@ def start(
     session: Session, user: User, *, now: datetime, client_address: str, user_agent: str
 ) -> str:
     """A new session for `user`; returns its token, which only the cookie keeps."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     record = UserSession(
         user=user,
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         created_at=now,
         last_seen_at=now,
         client_address=client_address[:45],
@@ -62,7 +62,7 @@ def find_live(
         .join(UserSession.user)
         .options(contains_eager(UserSession.user))
         .where(
-            UserSession.token_hash == _hash(token),
+            UserSession.token_hash == token_hash(token),
             UserSession.ended_at.is_(None),
             User.active.is_(True),
         )
@@ -78,7 +78,7 @@ def end(session: Session, token: str, *, now: datetime) -> None:
     """Sign out: the session with this token ends, and its cookie opens nothing again."""
     record = session.scalar(
         sa.select(UserSession).where(
-            UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None)
+            UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None)
         )
     )
     if record is None:
@@ -126,13 +126,8 @@ def live(
 
 def is_session_of(record: UserSession, token: str) -> bool:
     """Whether `record` is the session this token belongs to."""
-    return secrets.compare_digest(record.token_hash, _hash(token))
+    return secrets.compare_digest(record.token_hash, token_hash(token))
 
 
 def _within_limits(record: UserSession, now: datetime, limits: SessionLimits) -> bool:
     return now - record.last_seen_at < limits.idle and now - record.created_at < limits.absolute
-
-
-def _hash(token: str) -> str:
-    # Tokens carry 256 random bits, so a fast hash is enough (unlike passwords).
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -3,7 +3,6 @@ or one of ten single-use recovery codes."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -17,6 +16,7 @@ from tracker.models import RecoveryCode, Role, SessionEnd, User
 from tracker.services import audit, sessions
 from tracker.services.errors import SignInRefused, ValidationError
 from tracker.services.sign_in import ThrottlePolicy, count_attempt
+from tracker.tokens import token_hash
 
 ISSUER = "Remedy Tracker"
 # Staff of the Ombudsman; council officers may turn it on for themselves.
@@ -69,7 +69,7 @@ def enable(session: Session, user: User, secret: str, code: str, *, now: datetim
     user.two_step_secret, user.two_step_last_step, user.two_step_enabled_at = secret, step, now
     codes = [secrets.token_hex(6) for _ in range(RECOVERY_CODE_COUNT)]
     session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
+    session.add_all(RecoveryCode(user_id=user.id, code_hash=token_hash(code)) for code in codes)
     audit.record(session, action="user.two_step_enabled", entity=user, actor=user, now=now)
     return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
 
@@ -97,7 +97,7 @@ def check_sign_in_code(
         recovery = session.scalar(
             sa.select(RecoveryCode).where(
                 RecoveryCode.user_id == user.id,
-                RecoveryCode.code_hash == _hash(normalised),
+                RecoveryCode.code_hash == token_hash(normalised),
                 RecoveryCode.used_at.is_(None),
             )
         )
@@ -157,8 +157,3 @@ def _spend(session: Session, recovery: RecoveryCode, now: datetime) -> bool:
 
 def _normalise(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "").lower()
-
-
-def _hash(code: str) -> str:
-    # Recovery codes carry 48 random bits and every guess is counted: a fast hash will do.
-    return hashlib.sha256(code.encode()).hexdigest()
