@@ -1,34 +1,33 @@
-"""What every page shares: templates, formatting, the signed-in user and security headers."""
+"""What every page shares: templates, formatting, the signed-in user, text that cannot be
+stored, and security headers (request bodies: `tracker.bodies`)."""
 
 from __future__ import annotations
 
-import io
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import IO, Any, Literal, NamedTuple, TypeVar
+from typing import Any
 
-from flask import Flask, Request, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from tracker import access, clock, filetypes
 from tracker.auth.signing_in import session_limits
-from tracker.errors import is_api_request, json_error
+from tracker.bodies import TrackerRequest, refuse_large_bodies
+from tracker.errors import json_error
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.json_provider import TrackerJSONProvider
 from tracker.models import User
 from tracker.services import sessions
-from tracker.storage import DiscardedFile, HashingFile, Store, store_for
+from tracker.storage import Store, store_for
 
 SERVICE_NAME = "Remedy Tracker"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class RecordIdConverter(IntegerConverter):
@@ -38,104 +37,6 @@ class RecordIdConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
-
-
-class FileUploads(NamedTuple):
-    """What a view that takes files accepts from a caller it allows."""
-
-    allows: Callable[..., bool]  # (user, **view_args): may this caller send files here?
-    file_limit: Callable[[], int]  # the most bytes one file may have
-    max_files: int  # files kept from one request; more are counted, then refused by the view
-
-
-def accepts_files(
-    allows: Callable[..., bool], *, file_limit: Callable[[], int], max_files: int
-) -> Callable[[F], F]:
-    """Mark a view that takes files. Only for a signed-in caller that `allows(user,
-    **view_args)` may the body be larger than MAX_CONTENT_LENGTH (up to `max_files` files of
-    `file_limit()` bytes, and the form) and file parts stream to the evidence store; everyone
-    else gets the limit of every other view, then the view's usual answer."""
-
-    def mark(view: F) -> F:
-        view.accepts_files = FileUploads(allows, file_limit, max_files)  # type: ignore[attr-defined]
-        return view
-
-    return mark
-
-
-class TrackerRequest(Request):
-    """A request whose body limit and file parts depend on who may upload what, decided
-    before the first byte of the body is read, whatever reads it first."""
-
-    _uploads: FileUploads | Literal[False] | None = False  # False: not decided yet
-    _streams: list[HashingFile]
-
-    @property
-    def max_content_length(self) -> int | None:
-        """The upload limit for a caller the view allows; MAX_CONTENT_LENGTH for all else."""
-        if self._max_content_length is not None or not current_app:
-            return super().max_content_length
-        uploads = self.allowed_uploads()
-        if uploads is None:
-            return current_app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
-        form = current_app.config["MAX_CONTENT_LENGTH"]
-        return uploads.max_files * uploads.file_limit() + form  # type: ignore[no-any-return]
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-    def allowed_uploads(self) -> FileUploads | None:
-        """What this request may upload: its view's files if the caller is signed in and the
-        view allows them, else nothing. Decided once, from the address and headers only."""
-        if self._uploads is False:
-            self._uploads = _allowed_uploads(self)
-        return self._uploads
-
-    def _get_file_stream(
-        self,
-        total_content_length: int | None,
-        content_type: str | None,
-        filename: str | None = None,
-        content_length: int | None = None,
-    ) -> IO[bytes]:
-        uploads = self.allowed_uploads()
-        if uploads is None:
-            return io.BytesIO()  # within the small body limit: memory, never the disk
-        streams = self.__dict__.setdefault("_streams", [])
-        if not filename or len(streams) >= uploads.max_files:
-            return DiscardedFile()
-        stream = evidence_store().incoming(uploads.file_limit())
-        streams.append(stream)  # closed (deleted) with the request, even if parsing failed
-        return stream  # type: ignore[return-value]
-
-    def close(self) -> None:
-        """Close the request's files, including any a failed parse did not hand over."""
-        super().close()
-        for stream in self.__dict__.get("_streams", []):
-            stream.close()
-
-
-def _allowed_uploads(request: Request) -> FileUploads | None:
-    rule = request.url_rule
-    if rule is None or request.method in {"GET", "HEAD", "OPTIONS"}:
-        return None
-    uploads = getattr(current_app.view_functions.get(rule.endpoint), "accepts_files", None)
-    if uploads is None:
-        return None
-    user = _caller()
-    if user is None or not uploads.allows(user, **(request.view_args or {})):
-        return None
-    return uploads  # type: ignore[no-any-return]
-
-
-def _caller() -> User | None:
-    """Who is asking: the API token's owner in the API, else the signed-in person."""
-    if is_api_request():
-        from tracker.api import token_user  # the API imports this module
-
-        return token_user()
-    return access.current_actor()
 
 
 def evidence_store() -> Store:
@@ -180,7 +81,7 @@ def init_app(app: Flask) -> None:
 
     # First of all, before CSRF or the API's token check answer anything: a body larger than
     # this request may send is refused by its Content-Length, unread.
-    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_large_bodies)
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_large_bodies)
     app.before_request(_make_nonce)
     app.before_request(_refuse_text_that_cannot_be_stored)
     app.before_request(_note_session_use)
@@ -244,14 +145,6 @@ def highlight(text: str, phrases: Iterable[str]) -> Markup:
         marked += Markup('<mark class="app-deadline">{}</mark>').format(text[start:end])
         position = end
     return marked + escape(text[position:])
-
-
-def _refuse_large_bodies() -> None:
-    """413 for a body over the request's limit, said by its length before a byte is read (a
-    chunked body is stopped at the limit as it is read)."""
-    limit = request.max_content_length
-    if limit is not None and (request.content_length or 0) > limit:
-        raise RequestEntityTooLarge()
 
 
 def _refuse_text_that_cannot_be_stored() -> ResponseReturnValue | None:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from tracker import access
+from tracker.bodies import accepts_files
 from tracker.filetypes import ALLOWED_DESCRIPTION
 from tracker.services import compliance
 from tracker.services.errors import FileTooLarge, ValidationError
 from tracker.storage import Store, StoredFile, clean_name, publish_after_commit
-from tracker.web import accepts_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
