@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 
 from config import database_url
 from tests.helpers import TODAY, Builders
+from tests.mailserver import SmtpServer
 from tracker import clock, create_app
 from tracker.extensions import db
 from tracker.models import Base
@@ -145,6 +146,16 @@ def runner(app: Flask) -> Any:
 def build(app: Flask) -> Builders:
     """Builders for authorities, accounts, tokens and cases."""
     return Builders(app)
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpServer]:
+    """A real SMTP server on a loopback port, and the application sending e-mail to it."""
+    server = SmtpServer()
+    server.start()
+    app.config.update(SMTP_URL=server.url, EMAIL_ENABLED=True, BASE_URL="https://tracker.example")
+    yield server
+    server.stop()
 
 
 @pytest.fixture

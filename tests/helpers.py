@@ -17,11 +17,13 @@ from flask.testing import FlaskClient
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Case, Recommendation
-from tracker.services import accounts
+from tracker.services import accounts, chasing
 from tracker.services.authorities import AuthorityInput, create_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 
 PASSWORD = "correct horse battery staple"
+# A day on which Leicestershire's £300 (due 1 December 2026) is both chased and escalated.
+CHASED_ON = date(2026, 12, 29)
 TODAY = date(2026, 11, 23)
 
 
@@ -245,3 +247,32 @@ def text_of(page: str) -> str:
     """What a reader sees: the page's words without tags, whitespace collapsed."""
     words = re.sub(r"<[^>]+>", " ", page)
     return re.sub(r"\s+", " ", unescape(words)).replace(" .", ".").strip()
+
+
+def payment_case(build: Builders) -> str:
+    """Leicestershire's case 26 000 001, decided 1 November 2026: pay Mrs X £300 within a
+    month. Recorded by the caseworker Casey, whose e-mail address it returns."""
+    build.authority("LEICS", name="Leicestershire County Council")
+    caseworker = build.user("caseworker", name="Casey")
+    build.case(
+        "LEICS",
+        reference="26 000 001",
+        decided=date(2026, 11, 1),
+        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
+        recorded_by=caseworker,
+    )
+    return caseworker
+
+
+def chased_people(app: Flask, build: Builders) -> dict[str, str]:
+    """The payment case on CHASED_ON: a chaser to the officer Olive (the caseworker copied)
+    and an escalation to the manager Mandy (the caseworker copied). Their e-mail addresses."""
+    people = {
+        "caseworker": payment_case(build),
+        "officer": build.user("officer", authority="LEICS", name="Olive"),
+        "manager": build.user("manager", name="Mandy"),
+    }
+    with app.app_context():
+        chasing.run_daily_jobs(db.session, CHASED_ON)
+        db.session.commit()
+    return people

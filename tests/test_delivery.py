@@ -10,47 +10,20 @@ import pytest
 import sqlalchemy as sa
 from apscheduler.schedulers.base import STATE_STOPPED
 
-from tests.mailserver import SmtpServer
+from tests.helpers import CHASED_ON, chased_people, payment_case
 from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import AuditEvent, Notification, NotificationRecipient
 from tracker.services import chasing
 
-DAY = date(2026, 12, 29)  # a day overdue work is both chased and escalated
-
-
-@pytest.fixture
-def smtp(app):
-    server = SmtpServer()
-    server.start()
-    app.config.update(SMTP_URL=server.url, EMAIL_ENABLED=True)
-    app.config["BASE_URL"] = "https://tracker.example"
-    yield server
-    server.stop()
+DAY = CHASED_ON
 
 
 @pytest.fixture
 def notices(app, build, frozen_clock):
     """On DAY: a chaser to the officer (caseworker copied) and an escalation to the manager
     (caseworker copied): three people, the caseworker with two notices."""
-    build.authority("LEICS", name="Leicestershire County Council")
-    caseworker = build.user("caseworker", name="Casey")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        decided=date(2026, 11, 1),
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-        recorded_by=caseworker,
-    )
-    people = {
-        "caseworker": caseworker,
-        "officer": build.user("officer", authority="LEICS", name="Olive"),
-        "manager": build.user("manager", name="Mandy"),
-    }
-    with app.app_context():
-        chasing.run_daily_jobs(db.session, DAY)
-        db.session.commit()
-    return people
+    return chased_people(app, build)
 
 
 def waiting(app) -> int:
@@ -196,15 +169,7 @@ def test_two_runs_at_the_same_time_record_each_notice_once(app, notices) -> None
 def test_a_council_with_no_officer_account_has_its_notices_mailed_to_the_caseworker(
     app, smtp, build, frozen_clock
 ) -> None:
-    build.authority("LEICS", name="Leicestershire County Council")
-    caseworker = build.user("caseworker", name="Casey")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        decided=date(2026, 11, 1),
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-        recorded_by=caseworker,
-    )
+    caseworker = payment_case(build)
     with app.app_context():
         chasing.run_daily_jobs(db.session, date(2026, 12, 2))
         db.session.commit()

@@ -7,53 +7,27 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import sign_in, text_of
+from tests.helpers import CHASED_ON, chased_people, sign_in, text_of
 from tests.mailserver import WAIT_SECONDS, SmtpServer
 from tracker import PROJECT_ROOT, scheduler
 from tracker.extensions import db
-from tracker.services import chasing, delivery
+from tracker.services import delivery
 from tracker.web import long_datetime
 
-DAY = date(2026, 12, 29)  # a day overdue work is both chased and escalated
+DAY = CHASED_ON
 SENT_ON = datetime(2026, 12, 29, 9, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp(app):
-    server = SmtpServer()
-    server.start()
-    app.config.update(SMTP_URL=server.url, EMAIL_ENABLED=True)
-    app.config["BASE_URL"] = "https://tracker.example"
-    yield server
-    server.stop()
 
 
 @pytest.fixture
 def people(app, build, frozen_clock):
     """On DAY: a chaser to the officer (caseworker copied) and an escalation to the manager
     (caseworker copied). The caseworker's digest, of two notices, goes first."""
-    build.authority("LEICS", name="Leicestershire County Council")
-    caseworker = build.user("caseworker", name="Casey")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        decided=date(2026, 11, 1),
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-        recorded_by=caseworker,
-    )
-    found = {
-        "caseworker": caseworker,
-        "officer": build.user("officer", authority="LEICS", name="Olive"),
-        "manager": build.user("manager", name="Mandy"),
-    }
-    with app.app_context():
-        chasing.run_daily_jobs(db.session, DAY)
-        db.session.commit()
+    found = chased_people(app, build)
     (found["recommendation"],) = build.recommendation_ids("26 000 001")
     frozen_clock(to=SENT_ON)
     return found

@@ -6,28 +6,14 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 import sqlalchemy as sa
 
 from tests.helpers import sign_in, submit, text_of
-from tests.test_delivery import SmtpServer
+from tests.mailserver import SmtpServer
 from tracker.extensions import db
 from tracker.models import AuditEvent, PasswordReset, User
 
 NEW_PASSWORD = "a new and long passphrase"
-
-
-@pytest.fixture
-def smtp(app):
-    server = SmtpServer()
-    server.start()
-    app.config.update(
-        SMTP_URL=f"smtp://127.0.0.1:{server.port}",
-        EMAIL_ENABLED=True,
-        BASE_URL="https://tracker.example",
-    )
-    yield server
-    server.stop()
 
 
 def ask_for_a_link(client, email: str) -> str:
