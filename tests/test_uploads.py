@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests import samples
-from tests.helpers import csrf_token, send_evidence, sign_in
+from tests.helpers import csrf_token, send_evidence, sign_in, text_of
 from tracker.extensions import db
 from tracker.models import EvidenceFile, EvidenceSubmission
 
@@ -112,6 +112,9 @@ def test_an_anonymous_large_post_to_sign_in_is_refused_before_reading(app, clien
     assert response.status_code == 413
     assert body.taken == 0, "refused by its Content-Length, before a byte was read"
     assert files_on_disk(app) == []
+    # A form that takes no files: the page speaks of what was sent, not of a file.
+    page = text_of(response.get_data(as_text=True))
+    assert "What you sent is too large" in page and "file is too large" not in page
 
 
 def test_a_chunked_body_stops_at_one_megabyte(app, client) -> None:
