@@ -138,6 +138,21 @@ def test_stale_temporary_files_are_removed_and_young_ones_kept(app, caplog) -> N
     assert "removed 1 temporary file" in caplog.text
 
 
+def test_a_file_that_goes_while_the_clean_up_looks_is_left_alone(app, monkeypatch) -> None:
+    """An upload finishing (its temporary file deleted) or another clean-up moving an object
+    between the listing and the look at each file: the clean-up carries on."""
+    incoming = Path(app.config["EVIDENCE_DIR"]) / "incoming"
+    incoming.mkdir(parents=True)
+    stale = incoming / "upload-stale"
+    stale.write_bytes(b"part of an upload")
+    aged(stale, NOW - timedelta(days=2))
+    gone = incoming / "upload-finished"
+    monkeypatch.setattr(Store, "temporary_files", lambda store: [gone, stale])
+    monkeypatch.setattr(Store, "objects", lambda store: iter([store.path("0" * 64)]))
+    report = clean_up(app)
+    assert report.removed == ["upload-stale"] and report.quarantined == []
+
+
 def test_an_unreferenced_object_is_quarantined_never_deleted(app, client, council, caplog) -> None:
     assert upload(client, council).status_code == 201  # referenced: stays
     store = store_of(app)

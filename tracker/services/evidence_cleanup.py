@@ -10,10 +10,12 @@ quarantine/, for a person to look at. It reads the database and writes nothing t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -57,8 +59,10 @@ def clean_up(session: Session, store: Store, now: datetime) -> CleanUpReport:
 
 
 def _clear_incoming(session: Session, store: Store, now: datetime, report: CleanUpReport) -> None:
-    stale = [path for path in store.temporary_files() if _older(path.stat().st_mtime, now)]
-    hashes = {path: file_sha256(path) for path in stale}
+    hashes = {}
+    for path in _stale(store.temporary_files(), now):
+        with contextlib.suppress(FileNotFoundError):  # its upload ended while we looked
+            hashes[path] = file_sha256(path)
     referenced = _referenced(session, hashes.values())
     for path, sha256 in hashes.items():
         if sha256 in referenced and not store.path(sha256).exists():
@@ -75,11 +79,14 @@ def _clear_incoming(session: Session, store: Store, now: datetime, report: Clean
 def _quarantine_orphans(
     session: Session, store: Store, now: datetime, report: CleanUpReport
 ) -> None:
-    old = [path.name for path in store.objects() if _older(path.stat().st_mtime, now)]
+    old = [path.name for path in _stale(store.objects(), now)]
     referenced = _referenced(session, old)
-    moved = [sha256 for sha256 in old if sha256 not in referenced]
-    for sha256 in moved:
-        store.quarantine(sha256)
+    moved = []
+    for sha256 in old:
+        if sha256 not in referenced:
+            with contextlib.suppress(FileNotFoundError):  # moved by someone else meanwhile
+                store.quarantine(sha256)
+                moved.append(sha256)
     # A row may have committed, and found its object still there, just before the move.
     # A fresh connection sees every row committed since, whatever the session's isolation.
     with session.get_bind().connect() as connection:
@@ -107,8 +114,18 @@ def _referenced(reader: Session | sa.Connection, hashes: Iterable[str]) -> set[s
     return found
 
 
-def _older(modified: float, now: datetime) -> bool:
-    return modified < (now - STALE_AFTER).timestamp()
+def _stale(paths: Iterable[Path], now: datetime) -> list[Path]:
+    """Those of `paths` last changed more than a day before `now`; one that is gone by the
+    time it is looked at (an upload ended, an object moved) is not."""
+    found = []
+    for path in paths:
+        try:
+            modified = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if modified < (now - STALE_AFTER).timestamp():
+            found.append(path)
+    return found
 
 
 def _count(number: int, thing: str) -> str:
