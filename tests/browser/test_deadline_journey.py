@@ -19,7 +19,9 @@ Within 20 working days:
 """
 
 
-def test_paste_preview_correct_and_save(page: Page, live_server: str, build) -> None:
+def paste_and_split(page: Page, live_server: str, build, reference: str, section: str) -> None:
+    """A caseworker signs in, starts a Leicestershire case decided on 20 December 2024 and
+    splits the pasted agreed actions."""
     build.authority("LEICS", name="Leicestershire County Council")
     email = build.user("caseworker")
     page.goto(f"{live_server}/sign-in")
@@ -28,16 +30,19 @@ def test_paste_preview_correct_and_save(page: Page, live_server: str, build) -> 
     page.get_by_role("button", name="Sign in").click()
 
     page.goto(f"{live_server}/cases/new")
-    page.get_by_label("Case reference").fill("24 013 530")
+    page.get_by_label("Case reference").fill(reference)
     page.get_by_label("Authority").select_option(label="Leicestershire County Council")
     page.get_by_label("Category").first.fill("Adult care services")
     decision = page.get_by_role("group", name="Decision date")
-    decision.get_by_label("Day").fill("20")
-    decision.get_by_label("Month").fill("12")
-    decision.get_by_label("Year").fill("2024")
+    for label, value in (("Day", "20"), ("Month", "12"), ("Year", "2024")):
+        decision.get_by_label(label).fill(value)
     page.get_by_label("Upheld", exact=True).check()
-    page.get_by_label("Paste the decision's agreed actions").fill(SECTION)
+    page.get_by_label("Paste the decision's agreed actions").fill(section)
     page.get_by_role("button", name="Split into recommendations").click()
+
+
+def test_paste_preview_correct_and_save(page: Page, live_server: str, build) -> None:
+    paste_and_split(page, live_server, build, "24 013 530", SECTION)
 
     expect(page.get_by_text("split into 3 recommendations")).to_be_visible()
     first = page.get_by_role("group", name="Recommendation 1")
@@ -80,23 +85,7 @@ PARAGRAPH = (
 def test_a_paragraph_is_split_and_two_deadlines_in_one_are_confirmed(
     page: Page, live_server: str, build
 ) -> None:
-    build.authority("LEICS", name="Leicestershire County Council")
-    email = build.user("caseworker")
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-    page.goto(f"{live_server}/cases/new")
-    page.get_by_label("Case reference").fill("24 013 531")
-    page.get_by_label("Authority").select_option(label="Leicestershire County Council")
-    page.get_by_label("Category").first.fill("Adult care services")
-    decision = page.get_by_role("group", name="Decision date")
-    for label, value in (("Day", "20"), ("Month", "12"), ("Year", "2024")):
-        decision.get_by_label(label).fill(value)
-    page.get_by_label("Upheld", exact=True).check()
-    page.get_by_label("Paste the decision's agreed actions").fill(PARAGRAPH)
-    page.get_by_role("button", name="Split into recommendations").click()
+    paste_and_split(page, live_server, build, "24 013 531", PARAGRAPH)
 
     # Issue 12: one personal remedy due in three months; now each sentence has its own date.
     expect(page.get_by_text("split into 2 recommendations")).to_be_visible()
