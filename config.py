@@ -38,7 +38,7 @@ def database_url(url: str | None) -> str | None:
 class Config:
     """Defaults for every deployment; environment variables override them."""
 
-    # None means "derive it from the instance folder" (see tracker.settings).
+    # None means "derive it from the instance folder" (see tracker.plumbing.settings).
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
@@ -60,11 +60,11 @@ class Config:
     SESSION_COOKIE_NAME = "remedy_tracker_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # None: on exactly when BASE_URL is https (tracker.settings), so `make run` works over
+    # None: on exactly when BASE_URL is https (tracker.plumbing.settings), so `make run` works over
     # plain http on 127.0.0.1 and a deployment behind TLS is safe without saying so.
     SESSION_COOKIE_SECURE = _optional_flag("SESSION_COOKIE_SECURE")
     # Server-side sessions end after this long unused, and this long after signing in
-    # however busy; the cookie's own lifetime follows the idle limit (tracker.settings).
+    # however busy; the cookie's own lifetime follows the idle limit (tracker.plumbing.settings).
     SESSION_IDLE_TIMEOUT = _minutes("SESSION_IDLE_MINUTES", 8 * 60)
     SESSION_ABSOLUTE_TIMEOUT = _minutes("SESSION_ABSOLUTE_MINUTES", 12 * 60)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -26,9 +26,10 @@ from werkzeug.serving import make_server
 from config import database_url
 from tests.helpers import TODAY, Builders
 from tests.mailserver import SmtpServer
-from tracker import clock, create_app
+from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Base
+from tracker.plumbing import clock
 from tracker.services import accounts
 
 SERVER_URL = database_url(os.environ.get("DATABASE_URL"))

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tracker import clock
 from tracker.extensions import db
 from tracker.models import Case, Recommendation
+from tracker.plumbing import clock
 from tracker.services import accounts, chasing
 from tracker.services.authorities import AuthorityInput, create_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.helpers import Builders
-from tracker.years import FinancialYear
+from tracker.plumbing.years import FinancialYear
 
 Y2024 = FinancialYear(2024)
 Y2020 = FinancialYear(2020)

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import csrf_token, sign_in, submit
-from tracker.access import ROLE_PERMISSIONS, Permission, can
 from tracker.extensions import db
 from tracker.models import Case, Role
+from tracker.web.access import ROLE_PERMISSIONS, Permission, can
 
 OWN, OTHER = "24 000 001", "24 000 002"
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from tests import samples
 from tests.helpers import act, send_evidence, sign_in
-from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
     AuditEvent,
@@ -19,6 +18,7 @@ from tracker.models import (
     Recommendation,
     User,
 )
+from tracker.plumbing import clock
 from tracker.services import chasing, compliance
 
 DUE = date(2026, 12, 1)  # decided 1 November, "within one month"

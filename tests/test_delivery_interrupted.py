@@ -16,7 +16,7 @@ from tests.helpers import CHASED_ON, chased_people, sign_in, text_of
 from tests.mailserver import WAIT_SECONDS, SmtpServer
 from tracker import PROJECT_ROOT, scheduler
 from tracker.extensions import db
-from tracker.services import delivery
+from tracker.services.notices import delivery
 from tracker.web import long_datetime
 
 DAY = CHASED_ON

@@ -19,8 +19,8 @@ from tests import samples
 from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import EvidenceFile
+from tracker.plumbing.storage import Store
 from tracker.services import evidence_cleanup
-from tracker.storage import Store
 from tracker.web import evidence_store
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import samples
-from tracker import filetypes
+from tracker.plumbing import filetypes
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from tests.helpers import sign_in
+from tracker.plumbing.years import FIRST, LAST, PATTERN, FinancialYear
 from tracker.services.cases import EARLIEST_DECISION
-from tracker.years import FIRST, LAST, PATTERN, FinancialYear
 
 OUT_OF_RANGE = ["9999-00", "0000-01", "1972-73", "3000-01"]
 

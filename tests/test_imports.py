@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import csrf_token, sign_in
-from tracker import clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case, ComplianceOutcome, Outcome
+from tracker.plumbing import clock
 from tracker.services import imports
 
 HEADER = (
@@ -265,8 +265,8 @@ def test_an_oversized_file_is_refused_whole(app, leics, monkeypatch) -> None:
 
 
 def test_cases_imported_count_in_the_statistics(app, runner, leics, tmp_path) -> None:
+    from tracker.plumbing.years import FinancialYear
     from tracker.services.statistics import authority_figures
-    from tracker.years import FinancialYear
 
     run_import(runner, csv_file(tmp_path, *GOOD))
     with app.app_context():

@@ -16,7 +16,7 @@ from tests.statistics_data import Y2020, county_neighbours_2024_25, decided, lei
 from tracker.extensions import db
 from tracker.letters.pdf import render_pdf
 from tracker.models import AnnualLetter, AuditEvent
-from tracker.years import FinancialYear
+from tracker.plumbing.years import FinancialYear
 
 LETTER = "/authorities/LEICS/letters/2024-25"
 NARRATIVE = (

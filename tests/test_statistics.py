@@ -19,8 +19,8 @@ from tests.statistics_data import (
 )
 from tracker.extensions import db
 from tracker.models import Authority, AuthorityType
+from tracker.plumbing.years import FinancialYear
 from tracker.services import statistics
-from tracker.years import FinancialYear
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import csrf_token, sign_in, submit, text_of
-from tracker import clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, RecoveryCode, User
+from tracker.plumbing import clock
 
 RECOVERY_CODE = re.compile(r"\b[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}\b")
 

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tracker.forms import GovDateField, MoneyField, WholeNumberField
 from tracker.models import normalise_reference, reference_slug
-from tracker.pagination import Page, page_number
+from tracker.plumbing.pagination import Page, page_number
+from tracker.plumbing.years import FinancialYear
 from tracker.services.audit import changes
 from tracker.services.case_search import reference_prefix
 from tracker.services.sign_in import ThrottlePolicy
-from tracker.years import FinancialYear
+from tracker.web.forms import GovDateField, MoneyField, WholeNumberField
 
 
 @pytest.mark.parametrize("text", ["24 007 343", "24007343", "24-007-343", " 24 - 007 343 "])

@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from tracker import settings
+    from tracker.plumbing import settings
 
     settings.complete(app)
     if app.config["BEHIND_PROXY"]:
@@ -38,8 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.database import configure_engine
     from tracker.extensions import csrf, db, limiter, login_manager, migrate, wtforms_helpers
+    from tracker.plumbing.database import configure_engine
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -92,10 +92,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_web(app: Flask) -> None:
-    from tracker import errors, web
+    from tracker import web
+    from tracker.web import http_errors
 
     web.init_app(app)
-    errors.init_app(app)
+    http_errors.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -9,9 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from tracker import clock, scheduler
+from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import Role
+from tracker.plumbing import clock
 from tracker.services import accounts
 from tracker.services.errors import ValidationError
 

@@ -15,5 +15,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 wtforms_helpers = WTFormsHelpers()
-# Keyed by client address (the proxy's X-Forwarded-For when BEHIND_PROXY); see tracker.limits.
+# Keyed by client address (the proxy's X-Forwarded-For when BEHIND_PROXY); see tracker.web.limits.
 limiter = Limiter(key_func=get_remote_address)

@@ -15,12 +15,13 @@ from datetime import date, timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from tracker import clock
-from tracker.database import upkeep
 from tracker.extensions import db
-from tracker.mail import configured_mailer
-from tracker.services import chasing, delivery, evidence_cleanup
-from tracker.storage import store_for
+from tracker.plumbing import clock
+from tracker.plumbing.database import upkeep
+from tracker.plumbing.mail import configured_mailer
+from tracker.plumbing.storage import store_for
+from tracker.services import chasing, evidence_cleanup
+from tracker.services.notices import delivery
 
 log = logging.getLogger(__name__)
 

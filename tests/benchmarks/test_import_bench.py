@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from tests.benchmarks.conftest import insert_authorities, report
 from tests.conftest import USING_POSTGRES
-from tracker import clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case
+from tracker.plumbing import clock
 from tracker.services.imports import COLUMNS, ImportResult, import_cases
 
 ROWS = 10_000

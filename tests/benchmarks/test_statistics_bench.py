@@ -12,8 +12,8 @@ from tests.benchmarks.conftest import insert_authorities, report, timed
 from tests.conftest import USING_POSTGRES
 from tracker.extensions import db
 from tracker.models import Authority, AuthorityType, Case
+from tracker.plumbing.years import FinancialYear
 from tracker.services import statistics
-from tracker.years import FinancialYear
 
 CASES = 200_000
 AUTHORITIES = 400

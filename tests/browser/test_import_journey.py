@@ -11,8 +11,8 @@ from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.test_accessibility import sign_in
-from tracker import clock
-from tracker.years import FinancialYear
+from tracker.plumbing import clock
+from tracker.plumbing.years import FinancialYear
 
 HEADER = (
     "reference,authority,category,subcategory,decision_date,outcome,satisfactory_remedy,"

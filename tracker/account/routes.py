@@ -8,15 +8,16 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
-from tracker import access, clock
 from tracker.auth import signing_in
 from tracker.auth.forms import ChangePasswordForm, ConfirmForm, SetUpCodeForm
 from tracker.auth.two_step_pages import render_set_up
 from tracker.extensions import db
-from tracker.forms import apply_errors
 from tracker.models import SessionEnd
+from tracker.plumbing import clock
 from tracker.services import audit, passwords, sessions, two_step
 from tracker.services.errors import ValidationError
+from tracker.web import access
+from tracker.web.forms import apply_errors
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -9,15 +9,15 @@ from flask import Flask, g, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api, Blueprint
 
-from tracker import clock
 from tracker.api.parsing import FORM_AND_FILES, ArgumentsParser
 from tracker.api.schemas import ErrorSchema
-from tracker.errors import json_error
 from tracker.extensions import csrf, db
-from tracker.limits import api_limit
 from tracker.models import User
+from tracker.plumbing import clock
 from tracker.services import accounts
 from tracker.services.errors import ConflictError, FileTooLarge, StateError, ValidationError
+from tracker.web.http_errors import json_error
+from tracker.web.limits import api_limit
 
 API_PREFIX = "/api/v1"
 PUBLIC_PATHS = {f"{API_PREFIX}/openapi.json"}
@@ -71,14 +71,14 @@ SPEC = {
 
 
 class TrackerApi(Api):
-    """flask-smorest's Api, answering errors in our own JSON shape (see tracker.errors)."""
+    """flask-smorest's Api, answering errors in our own JSON shape (see tracker.web.http_errors)."""
 
     ERROR_SCHEMA = ErrorSchema
     # Each operation lists the errors it can give (TrackerBlueprint.answers), not a catch-all.
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
-        """Leave error handling to tracker.errors, which also serves the HTML pages."""
+        """Leave error handling to tracker.web.http_errors, which also serves the HTML pages."""
 
 
 class TrackerBlueprint(Blueprint):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.api import api_blueprint
 from tracker.api.payloads import authority_payload
 from tracker.api.schemas import AuthoritySchema, StatisticsQuerySchema, StatisticsSchema
 from tracker.extensions import db
+from tracker.plumbing import clock
+from tracker.plumbing.years import FinancialYear
 from tracker.services.authorities import AuthorityInput, create_authority
 from tracker.services.errors import ValidationError
 from tracker.services.statistics import as_published, authority_figures
-from tracker.years import FinancialYear
+from tracker.web import access
+from tracker.web.access import Permission
 
 blp = api_blueprint("Authorities", "Councils (admins add them)")
 

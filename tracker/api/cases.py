@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.api import api_blueprint
 from tracker.api.payloads import case_payload
 from tracker.api.schemas import CaseInSchema, CaseSchema
 from tracker.extensions import db
+from tracker.plumbing import clock
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
+from tracker.web import access
+from tracker.web.access import Permission
 
 blp = api_blueprint("Cases", "Decided cases and their recommendations")
 

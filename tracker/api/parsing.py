@@ -1,5 +1,5 @@
 """How the API reads its arguments: webargs' Flask parser, reading JSON the way the application
-does (too deep is refused, see tracker.json_provider) and a multipart body's fields and files
+does (too deep is refused, see tracker.web.json_provider) and a multipart body's fields and files
 as one set of arguments, so that the OpenAPI document describes them as one request body."""
 
 from __future__ import annotations

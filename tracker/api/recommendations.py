@@ -8,8 +8,6 @@ import sqlalchemy as sa
 from flask import request
 from sqlalchemy.orm import contains_eager, selectinload
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.api import api_blueprint
 from tracker.api.parsing import FORM_AND_FILES
 from tracker.api.payloads import extension_payload, recommendation_payload, submission_payload
@@ -31,9 +29,11 @@ from tracker.api.schemas import (
 from tracker.evidence.uploads import accepts_evidence, chosen, kept_uploads
 from tracker.extensions import db
 from tracker.models import Authority, Case, Recommendation, RecommendationStatus
-from tracker.pagination import paginate
+from tracker.plumbing import clock
+from tracker.plumbing.pagination import paginate
 from tracker.services import compliance
-from tracker.web import evidence_store
+from tracker.web import access, evidence_store
+from tracker.web.access import Permission
 
 blp = api_blueprint("Recommendations", "Recommendations and where they stand")
 CHANGE_ANSWERS = (400, 401, 403, 404, 409, 413, 422)

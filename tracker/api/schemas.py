@@ -7,7 +7,6 @@ from typing import Any
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from tracker import years
 from tracker.models import (
     AuthorityType,
     ComplianceOutcome,
@@ -16,7 +15,8 @@ from tracker.models import (
     RecommendationKind,
     RecommendationStatus,
 )
-from tracker.pagination import MAX_PER_PAGE
+from tracker.plumbing import years
+from tracker.plumbing.pagination import MAX_PER_PAGE
 from tracker.services.authorities import LARGEST_POPULATION
 from tracker.services.cases import MAX_AMOUNT
 from tracker.services.compliance import MAX_FILES, MAX_NOTE

@@ -9,13 +9,13 @@ from email.message import EmailMessage
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import clock, mail
 from tracker.auth.forms import ForgotPasswordForm, NewPasswordForm
 from tracker.extensions import db
-from tracker.forms import apply_errors
-from tracker.limits import password_reset_limit
+from tracker.plumbing import clock, mail
 from tracker.services import passwords
 from tracker.services.errors import StateError, ValidationError
+from tracker.web.forms import apply_errors
+from tracker.web.limits import password_reset_limit
 
 bp = Blueprint("passwords", __name__)
 

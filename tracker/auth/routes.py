@@ -18,15 +18,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
-from tracker import clock
 from tracker.auth import devices, signing_in
 from tracker.auth.forms import CodeForm, SetUpCodeForm, SignInForm
 from tracker.auth.two_step_pages import render_set_up
 from tracker.extensions import db
-from tracker.forms import apply_errors
-from tracker.limits import sign_in_limit
+from tracker.plumbing import clock
 from tracker.services import sessions, sign_in, two_step
 from tracker.services.errors import SignInRefused, ValidationError
+from tracker.web.forms import apply_errors
+from tracker.web.limits import sign_in_limit
 
 bp = Blueprint("auth", __name__)
 

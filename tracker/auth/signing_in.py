@@ -9,10 +9,10 @@ from typing import Any
 from flask import Response, current_app, request, session
 from flask_login import login_user
 
-from tracker import clock
 from tracker.auth import devices
 from tracker.extensions import db
 from tracker.models import User
+from tracker.plumbing import clock
 from tracker.services import sessions, sign_in
 
 # After the password, the second step must follow within this time.

@@ -5,8 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
-from tracker.forms import WholeNumberField, enum_options
 from tracker.models import AuthorityType
+from tracker.web.forms import WholeNumberField, enum_options
 
 
 class AuthorityForm(FlaskForm):

@@ -6,19 +6,20 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.authorities.forms import AuthorityForm
 from tracker.extensions import db
-from tracker.forms import save_form
 from tracker.models import Authority
-from tracker.pagination import page_number, paginate
+from tracker.plumbing import clock
+from tracker.plumbing.pagination import page_number, paginate
 from tracker.services.authorities import (
     AuthorityInput,
     check_authority,
     create_authority,
     update_authority,
 )
+from tracker.web import access
+from tracker.web.access import Permission
+from tracker.web.forms import save_form
 
 bp = Blueprint("authorities", __name__, url_prefix="/authorities")
 

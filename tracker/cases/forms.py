@@ -25,8 +25,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from tracker.forms import GovDateField, MoneyField, enum_options, options
 from tracker.models import Outcome, RecommendationKind
+from tracker.web.forms import GovDateField, MoneyField, enum_options, options
 
 
 class RecommendationEntryForm(Form):

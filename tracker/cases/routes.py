@@ -5,17 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.cases import entries
 from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
 from tracker.extensions import db
-from tracker.forms import form_int, save_form
 from tracker.models import AuditEvent, Outcome
-from tracker.pagination import page_number, paginate
+from tracker.plumbing import clock
+from tracker.plumbing.pagination import page_number, paginate
 from tracker.services import audit, case_search, cases
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import ConflictError, ValidationError
+from tracker.web import access
+from tracker.web.access import Permission
+from tracker.web.forms import form_int, save_form
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker import clock
 from tracker.demo.builder import load_demo
 from tracker.extensions import db
+from tracker.plumbing import clock
 
 
 @click.command("demo")

@@ -22,11 +22,11 @@ from tracker.demo.seed import (
     YearFigures,
 )
 from tracker.models import AuthorityType, Case, ComplianceOutcome, Outcome, Role, User
+from tracker.plumbing.years import FinancialYear
 from tracker.services import accounts
 from tracker.services.authorities import AuthorityInput, create_authority, find_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 from tracker.services.publications import publish
-from tracker.years import FinancialYear
 
 LEICESTERSHIRE = AuthorityInput(
     "LEICS", "Leicestershire County Council", AuthorityType.COUNTY, 734_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from tracker import clock
 from tracker.extensions import db
+from tracker.plumbing import clock
 from tracker.services import evidence_cleanup
 from tracker.web import evidence_store
 

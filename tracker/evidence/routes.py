@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.evidence.uploads import accepts_evidence, chosen, chosen_count, kept_uploads
 from tracker.extensions import db
-from tracker.forms import form_int
+from tracker.plumbing import clock
 from tracker.recommendations.forms import EvidenceForm
 from tracker.recommendations.page import refused, render_page
 from tracker.services import compliance
 from tracker.services.errors import DomainError, ValidationError
-from tracker.web import evidence_store
+from tracker.web import access, evidence_store
+from tracker.web.access import Permission
+from tracker.web.forms import form_int
 
 bp = Blueprint("evidence", __name__)
 

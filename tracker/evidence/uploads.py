@@ -10,12 +10,12 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from tracker import access
-from tracker.bodies import accepts_files
-from tracker.filetypes import ALLOWED_DESCRIPTION
+from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
+from tracker.plumbing.storage import Store, StoredFile, clean_name, publish_after_commit
 from tracker.services import compliance
 from tracker.services.errors import FileTooLarge, ValidationError
-from tracker.storage import Store, StoredFile, clean_name, publish_after_commit
+from tracker.web import access
+from tracker.web.bodies import accepts_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 

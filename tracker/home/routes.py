@@ -7,10 +7,11 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import access, clock
 from tracker.extensions import db
 from tracker.models import Authority, Role, User
+from tracker.plumbing import clock
 from tracker.services import overview
+from tracker.web import access
 
 bp = Blueprint("home", __name__)
 

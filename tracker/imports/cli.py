@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from tracker import clock
 from tracker.extensions import db
+from tracker.plumbing import clock
 from tracker.services.imports import ImportFileError, import_cases
 
 import_cli = AppGroup("import", help="Import earlier years' records from CSV files.")

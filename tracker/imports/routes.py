@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from tracker import access, clock
-from tracker.access import Permission
-from tracker.bodies import accepts_files
 from tracker.extensions import db
 from tracker.imports.forms import ImportForm
+from tracker.plumbing import clock
 from tracker.services import imports
 from tracker.services.import_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from tracker.web import access
+from tracker.web.access import Permission
+from tracker.web.bodies import accepts_files
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 

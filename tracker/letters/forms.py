@@ -5,8 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
-from tracker.forms import GovDateField
 from tracker.services.letters import LIMITS, too_long
+from tracker.web.forms import GovDateField
 
 
 def _at_most(name: str) -> Length:

@@ -15,16 +15,17 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.extensions import db
-from tracker.forms import form_int, save_form
 from tracker.letters.forms import LetterForm
 from tracker.letters.pdf import render_pdf
 from tracker.models import Authority
+from tracker.plumbing import clock
+from tracker.plumbing.years import FinancialYear
 from tracker.services import letters
 from tracker.services.errors import ConflictError
-from tracker.years import FinancialYear
+from tracker.web import access
+from tracker.web.access import Permission
+from tracker.web.forms import form_int, save_form
 
 bp = Blueprint("letters", __name__, url_prefix="/authorities")
 

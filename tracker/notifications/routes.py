@@ -8,10 +8,11 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from tracker import access, clock, mail
 from tracker.extensions import db
-from tracker.pagination import page_number, paginate
-from tracker.services import inbox, notices
+from tracker.plumbing import clock, mail
+from tracker.plumbing.pagination import page_number, paginate
+from tracker.services.notices import inbox, ledger
+from tracker.web import access
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -64,5 +65,5 @@ def email_status() -> dict[str, object]:
     someone has a council's notice) in every template that shows notices."""
     return {
         "email_on": mail.email_is_on(current_app.config),
-        "told_instead_of": notices.told_instead_of,
+        "told_instead_of": ledger.told_instead_of,
     }

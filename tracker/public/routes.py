@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import access, clock
 from tracker.extensions import db
-from tracker.pagination import page_number
+from tracker.plumbing import clock
+from tracker.plumbing.pagination import page_number
+from tracker.plumbing.years import FinancialYear
 from tracker.services import publications
-from tracker.years import FinancialYear
+from tracker.web import access
 
 bp = Blueprint("public", __name__, url_prefix="/councils")
 LATEST_SHOWN = 10

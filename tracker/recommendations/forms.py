@@ -21,8 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length
 
-from tracker.forms import GovDateField, options
 from tracker.services import compliance
+from tracker.web.forms import GovDateField, options
 
 
 class DueDateForm(FlaskForm):

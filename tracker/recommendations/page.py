@@ -8,11 +8,8 @@ from flask import current_app, render_template
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from tracker import access, clock, deadlines
-from tracker.access import Permission
+from tracker import deadlines
 from tracker.extensions import db
-from tracker.filetypes import ALLOWED_DESCRIPTION
-from tracker.forms import apply_errors
 from tracker.models import (
     AuditEvent,
     EvidenceReview,
@@ -22,6 +19,8 @@ from tracker.models import (
     ReviewDecision,
     User,
 )
+from tracker.plumbing import clock
+from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
 from tracker.recommendations.forms import (
     DueDateForm,
     EventDateForm,
@@ -31,8 +30,12 @@ from tracker.recommendations.forms import (
     ReopenForm,
     ReviewForm,
 )
-from tracker.services import audit, compliance, inbox
+from tracker.services import audit, compliance
 from tracker.services.errors import DomainError, ValidationError
+from tracker.services.notices import inbox
+from tracker.web import access
+from tracker.web.access import Permission
+from tracker.web.forms import apply_errors
 
 # Each form on the page has its own prefix, so field names and ids never clash.
 FORMS: dict[str, type[FlaskForm]] = {

@@ -8,17 +8,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.extensions import db
-from tracker.forms import form_int
 from tracker.models import Recommendation, User
-from tracker.pagination import page_number, paginate
+from tracker.plumbing import clock
+from tracker.plumbing.pagination import page_number, paginate
 from tracker.recommendations.page import FORMS, event_form, refused, render_page
 from tracker.services import compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import DomainError
-from tracker.web import long_date
+from tracker.web import access, long_date
+from tracker.web.access import Permission
+from tracker.web.forms import form_int
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 

@@ -12,9 +12,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from tracker.models import ApiToken, Authority, Role, SessionEnd, User
+from tracker.plumbing.tokens import new_token, token_hash
 from tracker.services import audit, sessions
 from tracker.services.errors import ValidationError
-from tracker.tokens import new_token, token_hash
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "rt_"  # noqa: S105 - a label, not a secret

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Authority, Case, Outcome, Recommendation
+from tracker.plumbing.years import FinancialYear
 from tracker.services.errors import ValidationError
-from tracker.years import FinancialYear
 
 _SEPARATORS = re.compile(r"[\s-]+")
 

@@ -15,8 +15,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock, deadlines
-from tracker.database import insert_or_ignore, lock_for_transaction
+from tracker import deadlines
 from tracker.models import (
     Authority,
     AuthoritySnapshot,
@@ -25,7 +24,10 @@ from tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from tracker.services import audit, notices, overview
+from tracker.plumbing import clock
+from tracker.plumbing.database import insert_or_ignore, lock_for_transaction
+from tracker.services import audit, overview
+from tracker.services.notices import ledger
 
 REMINDER_DAYS = (14, 7, 1)
 CHASER_EVERY = timedelta(days=7)
@@ -105,9 +107,9 @@ def send_reminders(session: Session, today: date) -> int:
     for days in REMINDER_DAYS:
         due = today + timedelta(days=days)
         sent += len(
-            notices.record(
+            ledger.record(
                 session,
-                notices.Reminder(days),
+                ledger.Reminder(days),
                 sa.and_(COUNCIL_TO_ACT, Recommendation.due_date == due),
                 today,
                 now=clock.now(),
@@ -124,14 +126,14 @@ def send_chasers(session: Session, today: date) -> int:
         sa.select(Notification.id)
         .where(
             Notification.recommendation_id == Recommendation.id,
-            Notification.kind == notices.Chaser.kind,
+            Notification.kind == ledger.Chaser.kind,
             # Occasions are ISO dates: they compare as text in date order.
             Notification.occasion > (today - CHASER_EVERY).isoformat(),
         )
         .exists()
     )
     condition = sa.and_(COUNCIL_TO_ACT, Recommendation.due_date < today, ~chased_lately)
-    return len(notices.record(session, notices.Chaser(), condition, today, now=clock.now()))
+    return len(ledger.record(session, ledger.Chaser(), condition, today, now=clock.now()))
 
 
 def escalate(session: Session, today: date) -> int:
@@ -145,7 +147,7 @@ def escalate(session: Session, today: date) -> int:
             Recommendation.escalated_on <= Recommendation.due_date,  # a date agreed since
         ),
     )
-    escalated = notices.record(session, notices.Escalation(), condition, today, now=clock.now())
+    escalated = ledger.record(session, ledger.Escalation(), condition, today, now=clock.now())
     _mark(session, escalated, "escalated_on", today, "recommendation.escalated")
     return len(escalated)
 
@@ -160,7 +162,7 @@ def flag_delayed_remedies(session: Session, today: date) -> int:
             Recommendation.delayed_remedy_since <= Recommendation.due_date,
         ),
     )
-    delayed = notices.record(session, notices.DelayedRemedy(), condition, today, now=clock.now())
+    delayed = ledger.record(session, ledger.DelayedRemedy(), condition, today, now=clock.now())
     _mark(session, delayed, "delayed_remedy_since", today, "recommendation.delayed_remedy")
     return len(delayed)
 

@@ -14,7 +14,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import clock
 from tracker.models import (
     Case,
     ComplianceOutcome,
@@ -29,6 +28,8 @@ from tracker.models import (
     ReviewDecision,
     User,
 )
+from tracker.plumbing import clock
+from tracker.plumbing.storage import StoredFile
 from tracker.services import audit
 from tracker.services.errors import (
     ConflictError,
@@ -37,7 +38,6 @@ from tracker.services.errors import (
     stale_as_conflict,
 )
 from tracker.services.recommendations import DEADLINE_FIELDS, STALE_MESSAGE
-from tracker.storage import StoredFile
 
 MAX_NOTE = 5000
 MAX_FILES = 10  # files in one submission, on the page and in the API alike

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import EvidenceFile
-from tracker.storage import Store, file_sha256
+from tracker.plumbing.storage import Store, file_sha256
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.database import begin_writing, lock_for_transaction
 from tracker.models import Authority, Case, User, normalise_reference
+from tracker.plumbing.database import begin_writing, lock_for_transaction
 from tracker.services import audit
 from tracker.services.cases import (
     CASE_FIELDS,

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import AnnualLetter, Authority, User
+from tracker.plumbing.years import FinancialYear
 from tracker.services import audit, statistics
 from tracker.services.errors import ConflictError, ValidationError, stale_as_conflict
-from tracker.years import FinancialYear
 
 NARRATIVE_MAX_LENGTH = 20_000
 ADDRESSEE_MAX_LENGTH = 100

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import PasswordReset, SessionEnd, User
+from tracker.plumbing.tokens import new_token, token_hash
 from tracker.services import audit, sessions, sign_in
 from tracker.services.accounts import find_user, hash_password, password_problem
 from tracker.services.errors import SignInRefused, StateError, ValidationError
-from tracker.tokens import new_token, token_hash
 
 RESET_LINK_LIFETIME = timedelta(hours=1)
 LINK_GONE = "This link has expired or has already been used"

@@ -24,9 +24,9 @@ from tracker.models import (
     RecommendationKind,
     User,
 )
-from tracker.pagination import Page, paginate
+from tracker.plumbing.pagination import Page, paginate
+from tracker.plumbing.years import FinancialYear
 from tracker.services import audit, statistics
-from tracker.years import FinancialYear
 
 DECISIONS_SHOWN_YEARS = 5
 REPORTS_SHOWN_YEARS = 10

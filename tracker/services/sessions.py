@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
 from tracker.models import SessionEnd, User, UserSession
+from tracker.plumbing.tokens import new_token, token_hash
 from tracker.services import audit
-from tracker.tokens import new_token, token_hash
 
 # Last use is written at most this often: a page view should not always be a write.
 TOUCH_EVERY = timedelta(minutes=1)

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.database import begin_writing, insert_or_ignore
 from tracker.models import SignInFailure, User
+from tracker.plumbing.database import begin_writing, insert_or_ignore
 from tracker.services.accounts import (
     hash_password,
     needs_rehash,

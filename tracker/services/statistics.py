@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import Authority, AuthorityType, Case, ComplianceOutcome, Outcome
-from tracker.years import FinancialYear
+from tracker.plumbing.years import FinancialYear
 
 
 @dataclass(frozen=True)

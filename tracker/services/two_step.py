@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import RecoveryCode, Role, SessionEnd, User
+from tracker.plumbing.tokens import token_hash
 from tracker.services import audit, sessions
 from tracker.services.errors import SignInRefused, ValidationError
 from tracker.services.sign_in import ThrottlePolicy, count_attempt
-from tracker.tokens import token_hash
 
 ISSUER = "Remedy Tracker"
 # Staff of the Ombudsman; council officers may turn it on for themselves.

@@ -1,6 +1,6 @@
 """The lists people work from: what is due, what waits for review, what to chase.
 
-Each is one SELECT (with its count, through tracker.pagination): the case and authority are
+Each is one SELECT (with its count, through tracker.plumbing.pagination): the case and authority are
 joined in, so a page costs the same few queries however many recommendations there are.
 """
 

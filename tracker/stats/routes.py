@@ -8,14 +8,15 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.extensions import db
 from tracker.models import Authority, AuthorityType
+from tracker.plumbing import clock
+from tracker.plumbing.years import FinancialYear
 from tracker.services import publications, statistics
 from tracker.stats import tables
 from tracker.stats.charts import Trend, line_chart
-from tracker.years import FinancialYear
+from tracker.web import access
+from tracker.web.access import Permission
 
 bp = Blueprint("stats", __name__, url_prefix="/statistics")
 TREND_YEARS = 5

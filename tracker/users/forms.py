@@ -12,9 +12,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
-from tracker.forms import enum_options
 from tracker.models import Role
 from tracker.services.accounts import MIN_PASSWORD_LENGTH
+from tracker.web.forms import enum_options
 
 
 class UserForm(FlaskForm):

@@ -7,15 +7,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import joinedload
 
-from tracker import access, clock
-from tracker.access import Permission
 from tracker.auth.forms import ConfirmForm
 from tracker.extensions import db
-from tracker.forms import options, save_form
 from tracker.models import Authority, User
-from tracker.pagination import page_number, paginate
+from tracker.plumbing import clock
+from tracker.plumbing.pagination import page_number, paginate
 from tracker.services import accounts, two_step
 from tracker.users.forms import UserForm
+from tracker.web import access
+from tracker.web.access import Permission
+from tracker.web.forms import options, save_form
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 

@@ -11,8 +11,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
-from tracker.limits import retry_after
 from tracker.services.sign_in import describe_wait
+from tracker.web.limits import retry_after
 
 ERROR_CODES = {
     400: "bad_request",

@@ -16,10 +16,10 @@ from typing import IO, Any, Literal, NamedTuple, TypeVar
 from flask import Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from tracker import access
-from tracker.errors import is_api_request
 from tracker.models import User
-from tracker.storage import DiscardedFile, HashingFile, store_for
+from tracker.plumbing.storage import DiscardedFile, HashingFile, store_for
+from tracker.web import access
+from tracker.web.http_errors import is_api_request
 
 F = TypeVar("F", bound=Callable[..., Any])
 

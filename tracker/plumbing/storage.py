@@ -26,13 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
-from tracker import filetypes
+from tracker.plumbing import filetypes
 
 log = logging.getLogger(__name__)
 
 _UNSAFE_NAME = str.maketrans({char: "_" for char in '\\/:*?"<>|\x7f'} | {n: "_" for n in range(32)})
 _CHUNK = 1 << 16
-_PENDING = "tracker.storage.publish_after_commit"
+_PENDING = "tracker.plumbing.storage.publish_after_commit"
 
 
 class HashingFile:

@@ -16,7 +16,7 @@ from tracker.models import (
     Recommendation,
     User,
 )
-from tracker.services import notices
+from tracker.services.notices import ledger
 
 MOST_LISTED = 50
 
@@ -75,7 +75,7 @@ def _body(user: User, listed: list[_Listed], base_url: str) -> str:
     for number, item in enumerate(listed[:MOST_LISTED], start=1):
         lines.append(f"{number}. {item.notice.subject}")
         if item.in_place_of_council:
-            lines.append(f"   {notices.told_instead_of(item.council)}")
+            lines.append(f"   {ledger.told_instead_of(item.council)}")
         elif item.copied:
             lines.append("   (copied to you for information)")
         lines.extend(f"   {line}" if line else "" for line in item.notice.body.splitlines())

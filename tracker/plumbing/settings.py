@@ -9,7 +9,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from tracker import deadlines, mail
+from tracker import deadlines
+from tracker.plumbing import mail
 
 
 def complete(app: Flask) -> None:

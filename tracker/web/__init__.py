@@ -1,5 +1,5 @@
 """What every page shares: templates, formatting, the signed-in user, text that cannot be
-stored, and security headers (request bodies: `tracker.bodies`)."""
+stored, and security headers (request bodies: `tracker.web.bodies`)."""
 
 from __future__ import annotations
 
@@ -16,16 +16,17 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
-from tracker import access, clock, filetypes
 from tracker.auth.signing_in import session_limits
-from tracker.bodies import TrackerRequest, refuse_large_bodies
-from tracker.errors import json_error
 from tracker.extensions import db, login_manager
-from tracker.forms import error_summary
-from tracker.json_provider import TrackerJSONProvider
 from tracker.models import User
+from tracker.plumbing import clock, filetypes
+from tracker.plumbing.storage import Store, store_for
 from tracker.services import sessions
-from tracker.storage import Store, store_for
+from tracker.web import access
+from tracker.web.bodies import TrackerRequest, refuse_large_bodies
+from tracker.web.forms import error_summary
+from tracker.web.http_errors import json_error
+from tracker.web.json_provider import TrackerJSONProvider
 
 SERVICE_NAME = "Remedy Tracker"
 

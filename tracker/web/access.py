@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
 
-from tracker.errors import is_api_request
 from tracker.extensions import db, login_manager
 from tracker.models import (
     Authority,
@@ -29,6 +28,7 @@ from tracker.models import (
     User,
     normalise_reference,
 )
+from tracker.web.http_errors import is_api_request
 
 
 class Permission(enum.StrEnum):

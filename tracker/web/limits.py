@@ -10,7 +10,7 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from tracker.extensions import limiter
-from tracker.tokens import token_hash
+from tracker.plumbing.tokens import token_hash
 
 
 def _refused(response: Response) -> bool:

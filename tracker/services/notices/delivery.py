@@ -28,9 +28,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.mail import Mailer, MaybeDelivered
 from tracker.models import NotificationRecipient, User
-from tracker.services import audit, digests
+from tracker.plumbing.mail import Mailer, MaybeDelivered
+from tracker.services import audit
+from tracker.services.notices import digests
 
 # Longer than any one digest can take (every socket wait is bounded by the mailer's timeout).
 CLAIM_EXPIRES = timedelta(minutes=15)

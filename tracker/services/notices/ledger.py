@@ -15,7 +15,6 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from tracker.database import insert_or_ignore
 from tracker.models import (
     Authority,
     Case,
@@ -25,6 +24,7 @@ from tracker.models import (
     Role,
     User,
 )
+from tracker.plumbing.database import insert_or_ignore
 
 _CHUNK = 5000
 COUNCIL_OFFICERS = (User.role == Role.OFFICER) & (User.authority_id == Case.authority_id)

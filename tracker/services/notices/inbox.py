@@ -39,7 +39,7 @@ def notices_for(
     user: User, scope: sa.ColumnElement[bool]
 ) -> sa.Select[tuple[NotificationRecipient]]:
     """`user`'s notices, newest first, each with its notice, recommendation, case and
-    authority loaded in the same SELECT (for tracker.pagination)."""
+    authority loaded in the same SELECT (for tracker.plumbing.pagination)."""
     return (
         sa.select(NotificationRecipient)
         .join(NotificationRecipient.notification)
