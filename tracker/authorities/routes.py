@@ -53,7 +53,6 @@ def new() -> ResponseReturnValue:
             ),
         )
         if authority is not None:
-            db.session.commit()
             flash(f"{authority.name} was added.", "success")
             return redirect(url_for("authorities.index"))
     return render_template("authorities/form.html", form=form, authority=None)
@@ -77,7 +76,6 @@ def edit(code: str) -> ResponseReturnValue:
             save=lambda: update_authority(db.session, authority, data, actor=user, now=clock.now()),
         )
         if saved is not None:
-            db.session.commit()
             flash(f"{authority.name} was updated.", "success")
             return redirect(url_for("authorities.index"))
     return render_template("authorities/form.html", form=form, authority=authority)

@@ -13,7 +13,7 @@ from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.services import audit, case_search, cases
 from tracker.services.authorities import authority_choices
-from tracker.services.errors import ConflictError, ValidationError
+from tracker.services.errors import ValidationError
 from tracker.web import access
 from tracker.web.access import Permission
 from tracker.web.forms import form_int, save_form
@@ -84,7 +84,6 @@ def new() -> ResponseReturnValue:
             field_names=lambda fields: entries.form_field_names(form, fields),
         )
         if case is not None:
-            db.session.commit()
             flash(f"Case {case.reference} was added.", "success")
             return redirect(url_for("cases.show", reference=case.slug))
     return render_template(
@@ -119,29 +118,23 @@ def edit(reference: str) -> ResponseReturnValue:
         form.version.data = str(case.version)
     else:
         data, today = _case_input(form), clock.today()
-        try:
-            saved = save_form(
-                form,
-                check=lambda: cases.check_case(db.session, data, today, existing=case),
-                save=lambda: cases.update_case(
-                    db.session,
-                    case,
-                    data,
-                    expected_version=form_int(form.version.data),
-                    actor=user,
-                    now=clock.now(),
-                    today=today,
-                ),
-            )
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            form.version.data = str(case.version)
-        else:
-            if saved is not None:
-                db.session.commit()
-                flash(f"Case {case.reference} was updated.", "success")
-                return redirect(url_for("cases.show", reference=case.slug))
+        saved = save_form(
+            form,
+            check=lambda: cases.check_case(db.session, data, today, existing=case),
+            save=lambda: cases.update_case(
+                db.session,
+                case,
+                data,
+                expected_version=form_int(form.version.data),
+                actor=user,
+                now=clock.now(),
+                today=today,
+            ),
+            changed_meanwhile=lambda: setattr(form.version, "data", str(case.version)),
+        )
+        if saved is not None:
+            flash(f"Case {case.reference} was updated.", "success")
+            return redirect(url_for("cases.show", reference=case.slug))
     return render_template("cases/edit.html", form=form, case=case)
 
 

@@ -31,11 +31,9 @@ from tracker.recommendations.forms import (
     ReviewForm,
 )
 from tracker.services import audit, compliance
-from tracker.services.errors import DomainError, ValidationError
 from tracker.services.notices import inbox
 from tracker.web import access
 from tracker.web.access import Permission
-from tracker.web.forms import apply_errors
 
 # Each form on the page has its own prefix, so field names and ids never clash.
 FORMS: dict[str, type[FlaskForm]] = {
@@ -51,16 +49,6 @@ FORMS: dict[str, type[FlaskForm]] = {
 def event_form(position: int) -> EventDateForm:
     """The form recording when the event a deadline part waits for happened."""
     return EventDateForm(prefix=f"event-{position}")
-
-
-def refused(recommendation: Recommendation, form: FlaskForm, error: DomainError) -> str:
-    """Show the page again with what was wrong; nothing was saved."""
-    db.session.rollback()
-    if isinstance(error, ValidationError):
-        apply_errors(form, error.fields)
-    else:
-        form.form_errors.append(error.message)
-    return render_page(recommendation, form)
 
 
 def render_page(recommendation: Recommendation, submitted: FlaskForm | None = None) -> str:

@@ -22,7 +22,7 @@ from tracker.models import User
 from tracker.plumbing import clock, filetypes
 from tracker.plumbing.storage import Store, store_for
 from tracker.services import sessions
-from tracker.web import access
+from tracker.web import access, unit_of_work
 from tracker.web.bodies import TrackerRequest, refuse_large_bodies
 from tracker.web.forms import error_summary
 from tracker.web.http_errors import json_error
@@ -101,8 +101,8 @@ def _note_session_use() -> None:
     (at most once a minute), so that no view's own transaction ever carries it."""
     if request.endpoint == "static" or request.path.startswith("/api/"):
         return
-    if current_user.is_authenticated and db.session.dirty:
-        db.session.commit()
+    if current_user.is_authenticated:
+        unit_of_work.save_early()
 
 
 def long_date(value: date | None) -> str:
