@@ -120,7 +120,6 @@ def publish(code: str) -> ResponseReturnValue:
     except ValueError:
         abort(400, "Choose the year to publish.")
     publications.publish(db.session, council, year, actor=access.acting_user(), now=clock.now())
-    db.session.commit()
     flash(f"{council.name}'s performance page for {year} is published.", "success")
     return redirect(url_for("stats.authority", code=council.code, year=year.label))
 
