@@ -62,9 +62,8 @@ def new() -> ResponseReturnValue:
 @access.signed_in
 def edit(code: str) -> ResponseReturnValue:
     """Change a council's details."""
+    authority = access.authority(code, Permission.MANAGE_AUTHORITIES)
     user = access.acting_user()
-    authority = access.get_authority_or_404(code, user)
-    access.ensure(user, Permission.MANAGE_AUTHORITIES)
     form = AuthorityForm(obj=authority)
     if request.method == "GET":
         form.type.data = authority.type.value

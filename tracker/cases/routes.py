@@ -97,8 +97,7 @@ def new() -> ResponseReturnValue:
 @access.signed_in
 def show(reference: str) -> ResponseReturnValue:
     """The case, its recommendations and their status, and its history."""
-    user = access.acting_user()
-    case = access.get_case_or_404(reference, user)
+    case = access.case(reference)
     history = audit.history(db.session, AuditEvent.case_id == case.id)
     return render_template("cases/show.html", case=case, history=history, today=clock.today())
 
@@ -107,9 +106,8 @@ def show(reference: str) -> ResponseReturnValue:
 @access.signed_in
 def edit(reference: str) -> ResponseReturnValue:
     """Correct a case's details; a stale form is refused rather than overwriting."""
+    case = access.case(reference, Permission.RECORD_CASES)
     user = access.acting_user()
-    case = access.get_case_or_404(reference, user)
-    access.ensure(user, Permission.RECORD_CASES)
     form = EditCaseForm(obj=case)
     form.set_authorities(authority_choices(db.session, access.authority_scope(user)))
     if request.method == "GET":

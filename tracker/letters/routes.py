@@ -35,7 +35,7 @@ def letter(code: str, year: str) -> ResponseReturnValue:
     """The authority's annual review letter for a year as it will read, and the form a
     manager writes its addressee, date and narrative with."""
     user = access.acting_user()
-    authority = access.get_authority_or_404(code, user)
+    authority = access.authority(code)
     financial_year = _year_or_404(year)
     saved = letters.find_letter(db.session, authority, financial_year)
     form = LetterForm(obj=saved)
@@ -87,7 +87,7 @@ def letter(code: str, year: str) -> ResponseReturnValue:
 @access.requires(Permission.VIEW_STATISTICS)
 def pdf(code: str, year: str) -> ResponseReturnValue:
     """The letter as an A4 PDF, to download."""
-    authority = access.get_authority_or_404(code, access.acting_user())
+    authority = access.authority(code)
     financial_year = _year_or_404(year)
     html = render_template("letters/print.html", **_letter_context(authority, financial_year))
     name = f"annual-review-letter-{authority.code}-{financial_year.label}.pdf"

@@ -133,17 +133,17 @@ def authority_scope(user: User) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def get_case_or_404(reference: str, user: User) -> Case:
+def _case_or_404(reference: str, user: User) -> Case:
     """The case with this reference, if `user` may see it; otherwise 404."""
     return records.case(db.session, reference, case_scope(user)) or abort(404)
 
 
-def get_authority_or_404(code: str, user: User) -> Authority:
+def _authority_or_404(code: str, user: User) -> Authority:
     """The authority with this code, if `user` may see it; otherwise 404."""
     return records.authority(db.session, code, authority_scope(user)) or abort(404)
 
 
-def get_recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
+def _recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
     """The recommendation, if `user` may see its case; otherwise 404."""
     return records.recommendation(db.session, recommendation_id, case_scope(user)) or abort(404)
 
@@ -169,7 +169,7 @@ def acting_user() -> User:
     return user
 
 
-def get_evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
+def _evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
     """An evidence file, if `user` may see its recommendation's case; otherwise 404."""
     return records.evidence_file(db.session, file_id, case_scope(user)) or abort(404)
 
@@ -182,7 +182,7 @@ def get_evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
 def case(reference: str, permission: Permission | None = None) -> Case:
     """The case the person acting asked for, if they may see it and do `permission`."""
     user = acting_user()
-    found = get_case_or_404(reference, user)
+    found = _case_or_404(reference, user)
     if permission is not None:
         ensure(user, permission)
     return found
@@ -191,7 +191,7 @@ def case(reference: str, permission: Permission | None = None) -> Case:
 def recommendation(recommendation_id: int, permission: Permission | None = None) -> Recommendation:
     """The recommendation the person acting asked for, if they may see it and do `permission`."""
     user = acting_user()
-    found = get_recommendation_or_404(recommendation_id, user)
+    found = _recommendation_or_404(recommendation_id, user)
     if permission is not None:
         ensure(user, permission)
     return found
@@ -200,7 +200,7 @@ def recommendation(recommendation_id: int, permission: Permission | None = None)
 def authority(code: str, permission: Permission | None = None) -> Authority:
     """The authority the person acting asked for, if they may see it and do `permission`."""
     user = acting_user()
-    found = get_authority_or_404(code, user)
+    found = _authority_or_404(code, user)
     if permission is not None:
         ensure(user, permission)
     return found
@@ -208,7 +208,7 @@ def authority(code: str, permission: Permission | None = None) -> Authority:
 
 def evidence_file(file_id: int) -> EvidenceFile:
     """An evidence file, to anyone who may see its recommendation's case."""
-    return get_evidence_file_or_404(file_id, acting_user())
+    return _evidence_file_or_404(file_id, acting_user())
 
 
 def account(user_id: int) -> User:
