@@ -20,9 +20,9 @@ from tracker.recommendations.forms import (
     ReopenForm,
     ReviewForm,
 )
+from tracker.services import compliance
 from tracker.services.recommendation_page import recommendation_page
 from tracker.web import access
-from tracker.web.access import Permission
 
 # Each form on the page has its own prefix, so field names and ids never clash.
 FORMS: dict[str, type[FlaskForm]] = {
@@ -57,11 +57,7 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
             forms[prefix] = submitted
     for form in (*forms.values(), *event_forms.values()):
         form.version.data = str(recommendation.version)
-    around = recommendation_page(
-        db.session,
-        recommendation,
-        with_notices=access.can(access.current_actor(), Permission.VIEW_ALL_COUNCILS),
-    )
+    around = recommendation_page(db.session, recommendation, access.current_actor())
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
@@ -79,6 +75,9 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         pending_extension=around.pending_extension,
         extensions=around.extensions,
         notices=around.notices,
+        actions=around.actions,
+        Action=compliance.Action,
+        awaits_review=around.awaits_review,
         form=submitted,
         allowed_types="Send " + ALLOWED_DESCRIPTION,
         max_megabytes=f"{current_app.config['EVIDENCE_MAX_BYTES'] / 1_000_000:g}",

@@ -15,9 +15,11 @@ from tracker.models import (
     EvidenceSubmission,
     ExtensionRequest,
     Recommendation,
+    RecommendationStatus,
     ReviewDecision,
     User,
 )
+from tracker.permissions import Permission, can
 from tracker.services import audit, compliance
 from tracker.services.notices import inbox
 
@@ -33,13 +35,16 @@ class RecommendationPage:
     extensions: Sequence[ExtensionRequest]
     notices: Sequence[inbox.SentNotice]
     history: Sequence[tuple[AuditEvent, str | None]]
+    actions: frozenset[compliance.Action]
+    awaits_review: bool
 
 
 def recommendation_page(
-    session: Session, recommendation: Recommendation, *, with_notices: bool
+    session: Session, recommendation: Recommendation, user: User | None
 ) -> RecommendationPage:
-    """Everything around `recommendation` its page shows; the notices sent about it only
-    `with_notices` (who was told what is the Ombudsman's record, not the council's)."""
+    """Everything around `recommendation` its page shows `user`, and what they may do next;
+    the notices sent about it only to those who chase (who was told what is the Ombudsman's
+    record, not the council's)."""
     submissions = session.scalars(
         sa.select(EvidenceSubmission)
         .where(EvidenceSubmission.recommendation_id == recommendation.id)
@@ -64,16 +69,28 @@ def recommendation_page(
         .where(ExtensionRequest.recommendation_id == recommendation.id)
         .order_by(ExtensionRequest.requested_at.desc())
     ).all()
+    pending_extension = compliance.pending_extension(session, recommendation)
+    changes_requested = recommendation.status is RecommendationStatus.CHANGES_REQUESTED
     return RecommendationPage(
         submissions=submissions,
         submitters=submitters,
         changes_requested=(
             last_review
-            if last_review and last_review.decision is ReviewDecision.CHANGES_REQUESTED
+            if changes_requested
+            and last_review
+            and last_review.decision is ReviewDecision.CHANGES_REQUESTED
             else None
         ),
-        pending_extension=compliance.pending_extension(session, recommendation),
+        pending_extension=pending_extension,
         extensions=extensions,
-        notices=inbox.sent_about(session, recommendation.id) if with_notices else [],
+        notices=(
+            inbox.sent_about(session, recommendation.id)
+            if can(user, Permission.VIEW_ALL_COUNCILS)
+            else []
+        ),
         history=audit.history(session, AuditEvent.recommendation_id == recommendation.id),
+        actions=compliance.available_actions(
+            recommendation, user, pending_extension=pending_extension
+        ),
+        awaits_review=recommendation.status is RecommendationStatus.EVIDENCE_SUBMITTED,
     )

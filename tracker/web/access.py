@@ -7,7 +7,6 @@ manage accounts and authorities.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -18,61 +17,15 @@ from flask_login import current_user
 
 from tracker.extensions import db, login_manager
 from tracker.models import Authority, Case, EvidenceFile, Recommendation, Role, User
+
+# The role rules themselves live in tracker.permissions (services read them too).
+from tracker.permissions import ROLE_PERMISSIONS as ROLE_PERMISSIONS
+from tracker.permissions import Permission as Permission
+from tracker.permissions import can as can
 from tracker.services import records
 from tracker.web.http_errors import is_api_request
 
-
-class Permission(enum.StrEnum):
-    """Things a role may do."""
-
-    VIEW_ALL_COUNCILS = "view_all_councils"
-    VIEW_AUTHORITIES = "view_authorities"
-    RECORD_CASES = "record_cases"
-    REVIEW_EVIDENCE = "review_evidence"
-    SUBMIT_EVIDENCE = "submit_evidence"
-    REQUEST_EXTENSION = "request_extension"
-    VIEW_STATISTICS = "view_statistics"
-    PUBLISH = "publish"  # performance pages and annual letters
-    IMPORT_RECORDS = "import_records"
-    MANAGE_AUTHORITIES = "manage_authorities"
-    MANAGE_USERS = "manage_users"
-
-
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CASEWORKER: frozenset(
-        {
-            Permission.VIEW_ALL_COUNCILS,
-            Permission.VIEW_AUTHORITIES,
-            Permission.RECORD_CASES,
-            Permission.REVIEW_EVIDENCE,
-        }
-    ),
-    Role.MANAGER: frozenset(
-        {
-            Permission.VIEW_ALL_COUNCILS,
-            Permission.VIEW_AUTHORITIES,
-            Permission.VIEW_STATISTICS,
-            Permission.PUBLISH,
-            Permission.IMPORT_RECORDS,
-        }
-    ),
-    Role.ADMIN: frozenset(
-        {
-            Permission.VIEW_ALL_COUNCILS,
-            Permission.VIEW_AUTHORITIES,
-            Permission.MANAGE_AUTHORITIES,
-            Permission.MANAGE_USERS,
-        }
-    ),
-    Role.OFFICER: frozenset({Permission.SUBMIT_EVIDENCE, Permission.REQUEST_EXTENSION}),
-}
-
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def can(user: User | None, permission: Permission) -> bool:
-    """Whether `user`'s role allows `permission`."""
-    return user is not None and permission in ROLE_PERMISSIONS[user.role]
 
 
 def current_actor() -> User | None:
