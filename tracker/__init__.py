@@ -93,10 +93,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_web(app: Flask) -> None:
     from tracker import web
-    from tracker.web import http_errors
+    from tracker.web import http_errors, unit_of_work
 
     web.init_app(app)
     http_errors.init_app(app)
+    unit_of_work.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

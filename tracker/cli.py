@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
 
 import click
 from flask import current_app
@@ -13,8 +16,24 @@ from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.plumbing import clock
+from tracker.plumbing.database import one_unit_of_work
 from tracker.services import accounts
 from tracker.services.errors import ValidationError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def writes(command: F) -> F:
+    """One unit of work per command: it commits once when the command ends well, and rolls
+    back when it fails (a ClickException included). Put it next to the function."""
+
+    @wraps(command)
+    def in_unit_of_work(*args: Any, **kwargs: Any) -> Any:
+        with one_unit_of_work(db.session):
+            return command(*args, **kwargs)
+
+    return in_unit_of_work  # type: ignore[return-value]
+
 
 users_cli = AppGroup("users", help="Create accounts; issue and revoke API tokens.")
 
@@ -31,6 +50,7 @@ users_cli = AppGroup("users", help="Create accounts; issue and revoke API tokens
     help="At least 12 characters; asked for if not given.",
 )
 @click.option("--name", default="", help="The person's name (defaults to the e-mail address).")
+@writes
 def create_user(
     email: str, role: str, authority_code: str | None, password: str, name: str
 ) -> None:
@@ -41,33 +61,31 @@ def create_user(
     try:
         user = accounts.create_user(db.session, data, actor=None, now=clock.now())
     except ValidationError as error:
-        db.session.rollback()
         raise click.ClickException("; ".join(error.fields.values())) from error
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
 @users_cli.command("token")
 @click.argument("email")
+@writes
 def issue_token(email: str) -> None:
     """Print a new API token for EMAIL on stdout, and nothing else."""
     user = accounts.find_user(db.session, email)
     if user is None or not user.active:
         raise click.ClickException(f"There is no active account for {email}.")
     token = accounts.issue_token(db.session, user, actor=None, now=clock.now())
-    db.session.commit()
     click.echo(token)
 
 
 @users_cli.command("revoke-tokens")
 @click.argument("email")
+@writes
 def revoke_tokens(email: str) -> None:
     """Revoke every API token of EMAIL (a lost laptop, a leaked script)."""
     user = accounts.find_user(db.session, email)
     if user is None:
         raise click.ClickException(f"There is no account for {email}.")
     count = accounts.revoke_tokens(db.session, user, actor=None, now=clock.now())
-    db.session.commit()
     click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {user.email}.")
 
 

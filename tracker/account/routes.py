@@ -17,7 +17,7 @@ from tracker.plumbing import clock
 from tracker.services import audit, passwords, sessions, two_step
 from tracker.services.errors import ValidationError
 from tracker.web import access
-from tracker.web.forms import apply_errors
+from tracker.web.forms import show_refusal
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -63,7 +63,6 @@ def sign_out_everywhere() -> ResponseReturnValue:
         now=now,
         after={"sessions_ended": ended},
     )
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out on every device.", "success")
@@ -89,8 +88,7 @@ def password() -> ResponseReturnValue:
                 policy=signing_in.throttle_policy(),
             )
         except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
+            show_refusal(form, error)
         else:
             # This browser carries on in a new session; every other one is signed out.
             response = signing_in.complete(user, redirect(url_for("account.index")))
@@ -112,10 +110,8 @@ def set_up_two_step() -> ResponseReturnValue:
         try:
             codes = two_step.enable(db.session, user, secret, form.code.data or "", now=clock.now())
         except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
+            show_refusal(form, error)
         else:
-            db.session.commit()
             session.pop(_SETTING_UP, None)
             return render_template(
                 "auth/recovery_codes.html", codes=codes, next=url_for("account.index")

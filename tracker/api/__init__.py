@@ -16,6 +16,7 @@ from tracker.models import User
 from tracker.plumbing import clock
 from tracker.services import accounts
 from tracker.services.errors import ConflictError, FileTooLarge, StateError, ValidationError
+from tracker.web import unit_of_work
 from tracker.web.http_errors import json_error
 from tracker.web.limits import api_limit
 
@@ -149,8 +150,7 @@ def _authenticate() -> ResponseReturnValue | None:
     user = token_user()
     if user is None:
         return json_error(401, "The API token is not valid, or has been revoked.")
-    if db.session.dirty:
-        db.session.commit()  # the token's last use
+    unit_of_work.save_early()  # the token's last use
     g.api_user = user
     return None
 

@@ -29,7 +29,6 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
     authority = create_authority(
         db.session, AuthorityInput(**body), actor=access.acting_user(), now=clock.now()
     )
-    db.session.commit()
     return authority_payload(authority)
 
 
@@ -39,7 +38,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 @access.signed_in
 def read(code: str) -> dict[str, Any]:
     """One authority. A council officer can see only their own."""
-    return authority_payload(access.get_authority_or_404(code, access.acting_user()))
+    return authority_payload(access.authority(code))
 
 
 @blp.route("/<code>/statistics", methods=["GET"])
@@ -50,7 +49,7 @@ def read(code: str) -> dict[str, Any]:
 def statistics(query: dict[str, Any], code: str) -> dict[str, Any]:
     """The authority's published figures for a financial year, against the averages of
     authorities of its type. A council officer can see only their own council's."""
-    authority = access.get_authority_or_404(code, access.acting_user())
+    authority = access.authority(code)
     try:
         year = (
             FinancialYear.parse(query["year"])

@@ -31,7 +31,6 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
         now=clock.now(),
         today=clock.today(),
     )
-    db.session.commit()
     return case_payload(case, clock.today())
 
 
@@ -42,4 +41,4 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 def read(reference: str) -> dict[str, Any]:
     """One case (reference as `24 007 343`, `24007343` or `24-007-343`) and its
     recommendations. A council officer can see only their own council's cases."""
-    return case_payload(access.get_case_or_404(reference, access.acting_user()), clock.today())
+    return case_payload(access.case(reference), clock.today())

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import request
-from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker.api import api_blueprint
 from tracker.api.parsing import FORM_AND_FILES
@@ -28,10 +26,10 @@ from tracker.api.schemas import (
 )
 from tracker.evidence.uploads import accepts_evidence, chosen, kept_uploads
 from tracker.extensions import db
-from tracker.models import Authority, Case, Recommendation, RecommendationStatus
+from tracker.models import RecommendationStatus
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import paginate
-from tracker.services import compliance
+from tracker.services import compliance, worklists
 from tracker.web import access, evidence_store
 from tracker.web.access import Permission
 
@@ -56,28 +54,14 @@ def _one_of(*schemas: type) -> dict[str, Any]:
 def index(query: dict[str, Any]) -> dict[str, Any]:
     """Recommendations the caller may see, soonest due first; filter by authority code,
     status, and overdue (not closed, agreed due date before today)."""
-    user, today = access.acting_user(), clock.today()
-    statement = (
-        sa.select(Recommendation)
-        .join(Recommendation.case)
-        .options(contains_eager(Recommendation.case), selectinload(Recommendation.deadline_parts))
-        .where(access.case_scope(user))
-        .order_by(Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
+    today = clock.today()
+    statement = worklists.recommendation_list(
+        access.case_scope(access.acting_user()),
+        today,
+        authority=query.get("authority", ""),
+        status=RecommendationStatus(query["status"]) if "status" in query else None,
+        overdue=query.get("overdue"),
     )
-    if "authority" in query:
-        statement = statement.where(
-            Case.authority_id.in_(
-                sa.select(Authority.id).where(Authority.code == query["authority"].upper())
-            )
-        )
-    if "status" in query:
-        statement = statement.where(Recommendation.status == RecommendationStatus(query["status"]))
-    if "overdue" in query:
-        statement = statement.where(
-            Recommendation.overdue_condition(today)
-            if query["overdue"]
-            else Recommendation.not_overdue_condition(today)
-        )
     page = paginate(db.session, statement, query["page"], query["per_page"])
     return {
         "items": [recommendation_payload(item, today) for item in page.items],
@@ -93,7 +77,7 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
 @access.signed_in
 def read(recommendation_id: int) -> dict[str, Any]:
     """One recommendation. A council officer can see only their own council's."""
-    recommendation = access.get_recommendation_or_404(recommendation_id, access.acting_user())
+    recommendation = access.recommendation(recommendation_id)
     return recommendation_payload(recommendation, clock.today())
 
 
@@ -106,9 +90,7 @@ def read(recommendation_id: int) -> dict[str, Any]:
 def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Send evidence (council officers): one or more `file` parts and an optional `note`.
     Files are checked by their content; each must be under the size limit (413)."""
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.SUBMIT_EVIDENCE)
+    recommendation = access.recommendation(recommendation_id, Permission.SUBMIT_EVIDENCE)
     uploads = [("file", upload, "") for upload in request.files.getlist("file") if chosen(upload)]
     kept = kept_uploads(db.session, evidence_store(), uploads)
     submission = compliance.submit_evidence(
@@ -116,11 +98,10 @@ def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, A
         recommendation,
         kept,
         form["note"],
-        actor=user,
+        actor=access.acting_user(),
         now=clock.now(),
         expected_version=form["version"],
     )
-    db.session.commit()
     return submission_payload(submission)
 
 
@@ -133,19 +114,16 @@ def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, A
 def review(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Judge the evidence (caseworkers): accept, changes_requested or not_complied, with a
     note (needed for the last two). 409 if the recommendation changed or is closed."""
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.REVIEW_EVIDENCE)
+    recommendation = access.recommendation(recommendation_id, Permission.REVIEW_EVIDENCE)
     compliance.review(
         db.session,
         recommendation,
         body["decision"],
         body["note"],
-        actor=user,
+        actor=access.acting_user(),
         now=clock.now(),
         expected_version=body["version"],
     )
-    db.session.commit()
     return recommendation_payload(recommendation, clock.today())
 
 
@@ -156,20 +134,17 @@ def review(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
 @access.signed_in
 def request_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Ask for more time (council officers), with the new date and the reason."""
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.REQUEST_EXTENSION)
+    recommendation = access.recommendation(recommendation_id, Permission.REQUEST_EXTENSION)
     extension = compliance.request_extension(
         db.session,
         recommendation,
         body["until"],
         body["reason"],
-        actor=user,
+        actor=access.acting_user(),
         now=clock.now(),
         today=clock.today(),
         expected_version=body["version"],
     )
-    db.session.commit()
     return extension_payload(extension, recommendation)
 
 
@@ -181,17 +156,14 @@ def request_extension(body: dict[str, Any], recommendation_id: int) -> dict[str,
 @access.signed_in
 def decide_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Agree (the agreed due date moves) or refuse, with a note (caseworkers)."""
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.REVIEW_EVIDENCE)
+    recommendation = access.recommendation(recommendation_id, Permission.REVIEW_EVIDENCE)
     extension = compliance.decide_extension(
         db.session,
         recommendation,
         body["decision"],
         body["note"],
-        actor=user,
+        actor=access.acting_user(),
         now=clock.now(),
         expected_version=body["version"],
     )
-    db.session.commit()
     return extension_payload(extension, recommendation)

@@ -14,7 +14,8 @@ from tracker.extensions import db
 from tracker.plumbing import clock, mail
 from tracker.services import passwords
 from tracker.services.errors import StateError, ValidationError
-from tracker.web.forms import apply_errors
+from tracker.web import unit_of_work
+from tracker.web.forms import show_refusal
 from tracker.web.limits import password_reset_limit
 
 bp = Blueprint("passwords", __name__)
@@ -29,7 +30,6 @@ def forgot_password() -> ResponseReturnValue:
         return render_template("auth/forgot_password.html", form=form)
     email = (form.email.data or "").strip()
     link = passwords.request_reset(db.session, email, now=clock.now())
-    db.session.commit()
     response = make_response(render_template("auth/reset_sent.html", email=email))
     mailer = mail.configured_mailer(current_app.config)
     if link is not None and mailer is not None:
@@ -61,13 +61,11 @@ def reset_password(token: str) -> ResponseReturnValue:
                 now=clock.now(),
             )
         except StateError:
-            db.session.rollback()
+            unit_of_work.discard()
             return render_template("auth/reset_gone.html")
         except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/new_password.html", form=form)

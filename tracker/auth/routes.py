@@ -25,7 +25,7 @@ from tracker.extensions import db
 from tracker.plumbing import clock
 from tracker.services import sessions, sign_in, two_step
 from tracker.services.errors import SignInRefused, ValidationError
-from tracker.web.forms import apply_errors
+from tracker.web.forms import show_refusal
 from tracker.web.limits import sign_in_limit
 
 bp = Blueprint("auth", __name__)
@@ -57,7 +57,6 @@ def sign_in_page() -> ResponseReturnValue:
             )
             if not user.has_two_step and not required:
                 return signing_in.complete(user, redirect(next_url))
-            db.session.commit()  # a password hash brought up to date
             signing_in.begin_second_step(user, next_url, clock.now())
             step = "auth.two_step_code" if user.has_two_step else "auth.two_step_set_up"
             return redirect(url_for(step))
@@ -111,8 +110,7 @@ def two_step_set_up() -> ResponseReturnValue:
                 db.session, user, data["secret"], form.code.data or "", now=clock.now()
             )
         except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
+            show_refusal(form, error)
         else:
             page = render_template("auth/recovery_codes.html", codes=codes, next=data["next"])
             return signing_in.complete(user, make_response(page))
@@ -124,7 +122,6 @@ def sign_out() -> ResponseReturnValue:
     """End this session on the server, so its cookie never signs anyone in again."""
     if current_user.is_authenticated:
         sessions.end(db.session, current_user.get_id(), now=clock.now())
-        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

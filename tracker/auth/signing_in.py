@@ -13,7 +13,7 @@ from tracker.auth import devices
 from tracker.extensions import db
 from tracker.models import User
 from tracker.plumbing import clock
-from tracker.services import sessions, sign_in
+from tracker.services import records, sessions, sign_in
 
 # After the password, the second step must follow within this time.
 PENDING_FOR = timedelta(minutes=5)
@@ -57,7 +57,7 @@ def pending(now: datetime) -> tuple[User, dict[str, Any]] | None:
         return None
     if now.timestamp() - float(data.get("since", 0)) > PENDING_FOR.total_seconds():
         return None
-    user = db.session.get(User, int(data.get("user", 0)))
+    user = records.account(db.session, int(data.get("user", 0)))
     if user is None or not user.active:
         return None
     return user, data
@@ -75,7 +75,7 @@ def keep(data: dict[str, Any]) -> None:
 
 def complete(user: User, response: Response) -> Response:
     """`user` is in: a new server-side session, the browser's count cleared and the browser
-    trusted for them from now on. Commits."""
+    trusted for them from now on; saved when the request ends well."""
     claim = devices.claim()
     now = clock.now()
     sign_in.succeeded(db.session, user, sign_in.counter_device(user, claim))
@@ -87,7 +87,6 @@ def complete(user: User, response: Response) -> Response:
         client_address=request.remote_addr or "",
         user_agent=request.user_agent.string or "",
     )
-    db.session.commit()
     session.clear()
     session.permanent = True  # the cookie lasts as long as an idle session
     login_user(user.signed_in_with(token))

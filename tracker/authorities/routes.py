@@ -53,7 +53,6 @@ def new() -> ResponseReturnValue:
             ),
         )
         if authority is not None:
-            db.session.commit()
             flash(f"{authority.name} was added.", "success")
             return redirect(url_for("authorities.index"))
     return render_template("authorities/form.html", form=form, authority=None)
@@ -63,9 +62,8 @@ def new() -> ResponseReturnValue:
 @access.signed_in
 def edit(code: str) -> ResponseReturnValue:
     """Change a council's details."""
+    authority = access.authority(code, Permission.MANAGE_AUTHORITIES)
     user = access.acting_user()
-    authority = access.get_authority_or_404(code, user)
-    access.ensure(user, Permission.MANAGE_AUTHORITIES)
     form = AuthorityForm(obj=authority)
     if request.method == "GET":
         form.type.data = authority.type.value
@@ -77,7 +75,6 @@ def edit(code: str) -> ResponseReturnValue:
             save=lambda: update_authority(db.session, authority, data, actor=user, now=clock.now()),
         )
         if saved is not None:
-            db.session.commit()
             flash(f"{authority.name} was updated.", "success")
             return redirect(url_for("authorities.index"))
     return render_template("authorities/form.html", form=form, authority=authority)

@@ -13,7 +13,7 @@ from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.services import audit, case_search, cases
 from tracker.services.authorities import authority_choices
-from tracker.services.errors import ConflictError, ValidationError
+from tracker.services.errors import ValidationError
 from tracker.web import access
 from tracker.web.access import Permission
 from tracker.web.forms import form_int, save_form
@@ -84,7 +84,6 @@ def new() -> ResponseReturnValue:
             field_names=lambda fields: entries.form_field_names(form, fields),
         )
         if case is not None:
-            db.session.commit()
             flash(f"Case {case.reference} was added.", "success")
             return redirect(url_for("cases.show", reference=case.slug))
     return render_template(
@@ -98,8 +97,7 @@ def new() -> ResponseReturnValue:
 @access.signed_in
 def show(reference: str) -> ResponseReturnValue:
     """The case, its recommendations and their status, and its history."""
-    user = access.acting_user()
-    case = access.get_case_or_404(reference, user)
+    case = access.case(reference)
     history = audit.history(db.session, AuditEvent.case_id == case.id)
     return render_template("cases/show.html", case=case, history=history, today=clock.today())
 
@@ -108,9 +106,8 @@ def show(reference: str) -> ResponseReturnValue:
 @access.signed_in
 def edit(reference: str) -> ResponseReturnValue:
     """Correct a case's details; a stale form is refused rather than overwriting."""
+    case = access.case(reference, Permission.RECORD_CASES)
     user = access.acting_user()
-    case = access.get_case_or_404(reference, user)
-    access.ensure(user, Permission.RECORD_CASES)
     form = EditCaseForm(obj=case)
     form.set_authorities(authority_choices(db.session, access.authority_scope(user)))
     if request.method == "GET":
@@ -119,29 +116,23 @@ def edit(reference: str) -> ResponseReturnValue:
         form.version.data = str(case.version)
     else:
         data, today = _case_input(form), clock.today()
-        try:
-            saved = save_form(
-                form,
-                check=lambda: cases.check_case(db.session, data, today, existing=case),
-                save=lambda: cases.update_case(
-                    db.session,
-                    case,
-                    data,
-                    expected_version=form_int(form.version.data),
-                    actor=user,
-                    now=clock.now(),
-                    today=today,
-                ),
-            )
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            form.version.data = str(case.version)
-        else:
-            if saved is not None:
-                db.session.commit()
-                flash(f"Case {case.reference} was updated.", "success")
-                return redirect(url_for("cases.show", reference=case.slug))
+        saved = save_form(
+            form,
+            check=lambda: cases.check_case(db.session, data, today, existing=case),
+            save=lambda: cases.update_case(
+                db.session,
+                case,
+                data,
+                expected_version=form_int(form.version.data),
+                actor=user,
+                now=clock.now(),
+                today=today,
+            ),
+            changed_meanwhile=lambda: setattr(form.version, "data", str(case.version)),
+        )
+        if saved is not None:
+            flash(f"Case {case.reference} was updated.", "success")
+            return redirect(url_for("cases.show", reference=case.slug))
     return render_template("cases/edit.html", form=form, case=case)
 
 

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tracker.cli import writes
 from tracker.demo.builder import load_demo
 from tracker.extensions import db
 from tracker.plumbing import clock
@@ -13,10 +14,10 @@ from tracker.plumbing import clock
 
 @click.command("demo")
 @with_appcontext
+@writes
 def demo_command() -> None:
     """Load Leicestershire's published cases, other councils, and one account per role."""
     result = load_demo(db.session, now=clock.now(), today=clock.today())
-    db.session.commit()
     if result.loaded:
         click.echo(f"Loaded {result.cases} cases across {result.councils} councils.")
     else:

@@ -9,12 +9,12 @@ from tracker.evidence.uploads import accepts_evidence, chosen, chosen_count, kep
 from tracker.extensions import db
 from tracker.plumbing import clock
 from tracker.recommendations.forms import EvidenceForm
-from tracker.recommendations.page import refused, render_page
+from tracker.recommendations.page import render_page
 from tracker.services import compliance
-from tracker.services.errors import DomainError, ValidationError
+from tracker.services.errors import DomainError
 from tracker.web import access, evidence_store
 from tracker.web.access import Permission
-from tracker.web.forms import form_int
+from tracker.web.forms import form_int, show_refusal
 
 bp = Blueprint("evidence", __name__)
 
@@ -24,9 +24,7 @@ bp = Blueprint("evidence", __name__)
 @access.signed_in
 def upload(recommendation_id: int) -> ResponseReturnValue:
     """A council officer sends evidence for a recommendation: a new revision."""
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.SUBMIT_EVIDENCE)
+    recommendation = access.recommendation(recommendation_id, Permission.SUBMIT_EVIDENCE)
     form = EvidenceForm(prefix="evidence")
     if not form.validate():
         return render_page(recommendation, form)
@@ -43,17 +41,18 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
             recommendation,
             kept,
             form.note.data or "",
-            actor=user,
+            actor=access.acting_user(),
             now=clock.now(),
             expected_version=form_int(form.version.data),
         )
-        db.session.commit()
-    except ValidationError as error:
-        # "file" is about the files as a whole: shown on the first file box, which it links to.
-        fields = {form.files.name if k == "file" else k: v for k, v in error.fields.items()}
-        return refused(recommendation, form, ValidationError(fields, error.message))
     except DomainError as error:
-        return refused(recommendation, form, error)
+        # "file" is about the files as a whole: shown on the first file box, which it links to.
+        show_refusal(
+            form,
+            error,
+            lambda fields: {form.files.name if k == "file" else k: v for k, v in fields.items()},
+        )
+        return render_page(recommendation, form)
     count = len(submission.files)
     flash(
         f"Thank you: {count} file{'s' if count != 1 else ''} sent as revision "
@@ -67,7 +66,7 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
 @access.signed_in
 def download(file_id: int) -> ResponseReturnValue:
     """The file as it was received, as an attachment, to anyone who may see its case."""
-    evidence_file = access.get_evidence_file_or_404(file_id, access.acting_user())
+    evidence_file = access.evidence_file(file_id)
     response = send_file(
         evidence_store().path(evidence_file.sha256),
         mimetype=evidence_file.content_type,

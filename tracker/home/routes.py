@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker.extensions import db
-from tracker.models import Authority, Role, User
+from tracker.models import Role
 from tracker.plumbing import clock
 from tracker.services import overview
 from tracker.web import access
@@ -28,6 +27,5 @@ def index() -> ResponseReturnValue:
         "recent_cases": overview.recent_cases(db.session, scope),
     }
     if user.role is Role.ADMIN:
-        context["user_count"] = db.session.scalar(sa.select(sa.func.count(User.id)))
-        context["authority_count"] = db.session.scalar(sa.select(sa.func.count(Authority.id)))
+        context.update(overview.record_counts(db.session))
     return render_template(f"home/{user.role.value}.html", **context)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from tracker.cli import writes
 from tracker.extensions import db
 from tracker.plumbing import clock
 from tracker.services.imports import ImportFileError, import_cases
@@ -16,6 +17,7 @@ import_cli = AppGroup("import", help="Import earlier years' records from CSV fil
 
 @import_cli.command("cases")
 @click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@writes
 def import_cases_command(path: Path) -> None:
     """Create or correct cases from FILE.csv, whose header row names the API's case fields.
 
@@ -29,9 +31,7 @@ def import_cases_command(path: Path) -> None:
     try:
         result = import_cases(db.session, content, actor=None, now=clock.now(), today=clock.today())
     except ImportFileError as error:
-        db.session.rollback()
         raise click.ClickException(f"{path}: {error.message}. Nothing was imported.") from error
-    db.session.commit()
     click.echo(result.summary)
     for line, reason in result.rejected:
         click.echo(f"Line {line}: {reason}")

@@ -10,7 +10,7 @@ from tracker.imports.forms import ImportForm
 from tracker.plumbing import clock
 from tracker.services import imports
 from tracker.services.import_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from tracker.web import access
+from tracker.web import access, unit_of_work
 from tracker.web.access import Permission
 from tracker.web.bodies import accepts_files
 
@@ -41,10 +41,8 @@ def cases() -> ResponseReturnValue:
                     today=clock.today(),
                 )
             except imports.ImportFileError as error:
-                db.session.rollback()
+                unit_of_work.discard()
                 form.file.errors.append(f"{error.message}. Nothing was imported")
-            else:
-                db.session.commit()
     return render_template(
         "imports/cases.html",
         form=form,

@@ -22,7 +22,6 @@ from tracker.models import Authority
 from tracker.plumbing import clock
 from tracker.plumbing.years import FinancialYear
 from tracker.services import letters
-from tracker.services.errors import ConflictError
 from tracker.web import access
 from tracker.web.access import Permission
 from tracker.web.forms import form_int, save_form
@@ -36,7 +35,7 @@ def letter(code: str, year: str) -> ResponseReturnValue:
     """The authority's annual review letter for a year as it will read, and the form a
     manager writes its addressee, date and narrative with."""
     user = access.acting_user()
-    authority = access.get_authority_or_404(code, user)
+    authority = access.authority(code)
     financial_year = _year_or_404(year)
     saved = letters.find_letter(db.session, authority, financial_year)
     form = LetterForm(obj=saved)
@@ -52,32 +51,30 @@ def letter(code: str, year: str) -> ResponseReturnValue:
             addressee_title=form.addressee_title.data or "",
             letter_date=form.letter_date.data,
         )
-        try:
-            written = save_form(
-                form,
-                check=lambda: letters.check_letter(data),
-                save=lambda: letters.save_letter(
-                    db.session,
-                    authority,
-                    financial_year,
-                    data,
-                    expected_version=form_int(form.version.data),
-                    actor=user,
-                    now=clock.now(),
-                ),
+
+        def changed_meanwhile() -> None:
+            now_saved = letters.find_letter(db.session, authority, financial_year)
+            form.version.data = str(now_saved.version if now_saved else 0)
+
+        written = save_form(
+            form,
+            check=lambda: letters.check_letter(data),
+            save=lambda: letters.save_letter(
+                db.session,
+                authority,
+                financial_year,
+                data,
+                expected_version=form_int(form.version.data),
+                actor=user,
+                now=clock.now(),
+            ),
+            changed_meanwhile=changed_meanwhile,
+        )
+        if written is not None:
+            flash(f"The {financial_year} letter to {authority.name} is saved.", "success")
+            return redirect(
+                url_for("letters.letter", code=authority.code, year=financial_year.label)
             )
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            saved = letters.find_letter(db.session, authority, financial_year)
-            form.version.data = str(saved.version if saved else 0)
-        else:
-            if written is not None:
-                db.session.commit()
-                flash(f"The {financial_year} letter to {authority.name} is saved.", "success")
-                return redirect(
-                    url_for("letters.letter", code=authority.code, year=financial_year.label)
-                )
     return render_template(
         "letters/show.html",
         form=form,
@@ -90,7 +87,7 @@ def letter(code: str, year: str) -> ResponseReturnValue:
 @access.requires(Permission.VIEW_STATISTICS)
 def pdf(code: str, year: str) -> ResponseReturnValue:
     """The letter as an A4 PDF, to download."""
-    authority = access.get_authority_or_404(code, access.acting_user())
+    authority = access.authority(code)
     financial_year = _year_or_404(year)
     html = render_template("letters/print.html", **_letter_context(authority, financial_year))
     name = f"annual-review-letter-{authority.code}-{financial_year.label}.pdf"

@@ -38,7 +38,6 @@ def mark_read() -> ResponseReturnValue:
     """Mark all the signed-in person's notices as read."""
     user = access.acting_user()
     inbox.mark_all_read(db.session, user, access.case_scope(user), now=clock.now())
-    db.session.commit()
     flash("All your notifications are marked as read.", "success")
     return redirect(url_for("notifications.index"))
 

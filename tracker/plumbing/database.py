@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,3 +65,15 @@ def begin_writing(session: Session) -> None:
         connection = session.connection().connection.driver_connection
         if connection is not None and not connection.in_transaction:
             connection.execute("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def one_unit_of_work(session: Session) -> Iterator[None]:
+    """Commit once when the block ends well, roll back when it raises: a CLI command's or a
+    job run's unit of work (a request's is `tracker.web.unit_of_work`)."""
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

@@ -28,7 +28,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/<code>")
 def latest(code: str) -> ResponseReturnValue:
     """A council's latest published year."""
-    authority = access.get_published_authority_or_404(code)
+    authority = access.published_authority(code)
     year = publications.published_years(db.session, authority)[0]
     return redirect(url_for("public.council", code=authority.code, year=year.label))
 
@@ -36,7 +36,7 @@ def latest(code: str) -> ResponseReturnValue:
 @bp.route("/<code>/<year>")
 def council(code: str, year: str) -> ResponseReturnValue:
     """A council's performance for a year, as published, and its latest service improvements."""
-    authority = access.get_published_authority_or_404(code)
+    authority = access.published_authority(code)
     try:
         financial_year = FinancialYear.parse(year)
     except ValueError:
@@ -62,7 +62,7 @@ def council(code: str, year: str) -> ResponseReturnValue:
 @bp.route("/<code>/service-improvements")
 def improvements(code: str) -> ResponseReturnValue:
     """Every service improvement of the council still on show, latest first."""
-    authority = access.get_published_authority_or_404(code)
+    authority = access.published_authority(code)
     page = publications.service_improvements(
         db.session,
         authority,

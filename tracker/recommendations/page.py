@@ -3,22 +3,12 @@ shown on the page again, with the other forms fresh."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
 
 from tracker import deadlines
 from tracker.extensions import db
-from tracker.models import (
-    AuditEvent,
-    EvidenceReview,
-    EvidenceSubmission,
-    ExtensionRequest,
-    Recommendation,
-    ReviewDecision,
-    User,
-)
+from tracker.models import Recommendation
 from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
 from tracker.recommendations.forms import (
@@ -30,12 +20,9 @@ from tracker.recommendations.forms import (
     ReopenForm,
     ReviewForm,
 )
-from tracker.services import audit, compliance
-from tracker.services.errors import DomainError, ValidationError
-from tracker.services.notices import inbox
+from tracker.services import compliance
+from tracker.services.recommendation_page import recommendation_page
 from tracker.web import access
-from tracker.web.access import Permission
-from tracker.web.forms import apply_errors
 
 # Each form on the page has its own prefix, so field names and ids never clash.
 FORMS: dict[str, type[FlaskForm]] = {
@@ -51,16 +38,6 @@ FORMS: dict[str, type[FlaskForm]] = {
 def event_form(position: int) -> EventDateForm:
     """The form recording when the event a deadline part waits for happened."""
     return EventDateForm(prefix=f"event-{position}")
-
-
-def refused(recommendation: Recommendation, form: FlaskForm, error: DomainError) -> str:
-    """Show the page again with what was wrong; nothing was saved."""
-    db.session.rollback()
-    if isinstance(error, ValidationError):
-        apply_errors(form, error.fields)
-    else:
-        form.form_errors.append(error.message)
-    return render_page(recommendation, form)
 
 
 def render_page(recommendation: Recommendation, submitted: FlaskForm | None = None) -> str:
@@ -80,57 +57,27 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
             forms[prefix] = submitted
     for form in (*forms.values(), *event_forms.values()):
         form.version.data = str(recommendation.version)
-    submissions = db.session.scalars(
-        sa.select(EvidenceSubmission)
-        .where(EvidenceSubmission.recommendation_id == recommendation.id)
-        .options(selectinload(EvidenceSubmission.files))
-        .order_by(EvidenceSubmission.revision.desc())
-    ).all()
-    people = dict(
-        db.session.execute(
-            sa.select(User.id, User.name).where(
-                User.id.in_({s.submitted_by_id for s in submissions})
-            )
-        ).all()
-    )
-    last_review = db.session.scalars(
-        sa.select(EvidenceReview)
-        .where(EvidenceReview.recommendation_id == recommendation.id)
-        .order_by(EvidenceReview.reviewed_at.desc(), EvidenceReview.id.desc())
-        .limit(1)
-    ).first()
-    extensions = db.session.scalars(
-        sa.select(ExtensionRequest)
-        .where(ExtensionRequest.recommendation_id == recommendation.id)
-        .order_by(ExtensionRequest.requested_at.desc())
-    ).all()
-    # Who was told what is the Ombudsman's record of chasing, not the council's business.
-    notices = (
-        inbox.sent_about(db.session, recommendation.id)
-        if access.can(access.current_actor(), Permission.VIEW_ALL_COUNCILS)
-        else []
-    )
+    around = recommendation_page(db.session, recommendation, access.current_actor())
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
         case=recommendation.case,
-        history=audit.history(db.session, AuditEvent.recommendation_id == recommendation.id),
+        history=around.history,
         problems=deadlines.compute_deadline(
             recommendation.text, recommendation.case.decision_date
         ).problems,
         today=clock.today(),
         forms=forms,
         event_forms=event_forms,
-        submissions=submissions,
-        submitters=people,
-        changes_requested=(
-            last_review
-            if last_review and last_review.decision is ReviewDecision.CHANGES_REQUESTED
-            else None
-        ),
-        pending_extension=compliance.pending_extension(db.session, recommendation),
-        extensions=extensions,
-        notices=notices,
+        submissions=around.submissions,
+        submitters=around.submitters,
+        changes_requested=around.changes_requested,
+        pending_extension=around.pending_extension,
+        extensions=around.extensions,
+        notices=around.notices,
+        actions=around.actions,
+        Action=compliance.Action,
+        awaits_review=around.awaits_review,
         form=submitted,
         allowed_types="Send " + ALLOWED_DESCRIPTION,
         max_megabytes=f"{current_app.config['EVIDENCE_MAX_BYTES'] / 1_000_000:g}",

@@ -12,13 +12,13 @@ from tracker.extensions import db
 from tracker.models import Recommendation, User
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
-from tracker.recommendations.page import FORMS, event_form, refused, render_page
+from tracker.recommendations.page import FORMS, event_form, render_page
 from tracker.services import compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import DomainError
 from tracker.web import access, long_date
 from tracker.web.access import Permission
-from tracker.web.forms import form_int
+from tracker.web.forms import form_int, show_refusal
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -64,7 +64,7 @@ def chase_list() -> ResponseReturnValue:
 @access.signed_in
 def show(recommendation_id: int) -> ResponseReturnValue:
     """What the council will do, by when and why that date, its evidence and its history."""
-    return render_page(access.get_recommendation_or_404(recommendation_id, access.acting_user()))
+    return render_page(access.recommendation(recommendation_id))
 
 
 def _due_date(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
@@ -154,20 +154,18 @@ ACTIONS: dict[str, tuple[str, Permission, Action]] = {
 def act(recommendation_id: int, action: str) -> ResponseReturnValue:
     """Set a due date, review evidence, reopen, ask for or decide on more time."""
     prefix, permission, perform = ACTIONS[action]
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, permission)
+    recommendation = access.recommendation(recommendation_id, permission)
     form = FORMS[prefix](prefix=prefix)
-    return _perform(recommendation, form, lambda: perform(recommendation, form, user))
+    return _perform(
+        recommendation, form, lambda: perform(recommendation, form, access.acting_user())
+    )
 
 
 @bp.route("/<int:recommendation_id>/events/<int:position>", methods=["POST"])
 @access.signed_in
 def record_event_date(recommendation_id: int, position: int) -> ResponseReturnValue:
     """Record when the event a deadline part waits for happened."""
-    user = access.acting_user()
-    recommendation = access.get_recommendation_or_404(recommendation_id, user)
-    access.ensure(user, Permission.RECORD_CASES)
+    recommendation = access.recommendation(recommendation_id, Permission.RECORD_CASES)
     # The page has a form only for a part that waits for an event; any other is not found
     # (and the page could not show the form again with its error).
     if not any(
@@ -183,7 +181,7 @@ def record_event_date(recommendation_id: int, position: int) -> ResponseReturnVa
             position=position,
             event_date=form.event_date.data,
             expected_version=form_int(form.version.data),
-            actor=user,
+            actor=access.acting_user(),
             now=clock.now(),
         )
         return "The date was recorded and the deadline worked out again."
@@ -194,14 +192,14 @@ def record_event_date(recommendation_id: int, position: int) -> ResponseReturnVa
 def _perform(
     recommendation: Recommendation, form: FlaskForm, perform: Callable[[], str]
 ) -> ResponseReturnValue:
-    """Validate, act, commit and say what happened; or show the page again with the problem."""
+    """Validate, act and say what happened; or show the page again with the problem."""
     if not form.validate():
         return render_page(recommendation, form)
     try:
         message = perform()
-        db.session.commit()
     except DomainError as error:
-        return refused(recommendation, form, error)
+        show_refusal(form, error)
+        return render_page(recommendation, form)
     flash(message, "success")
     return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
 

@@ -8,6 +8,7 @@ Every step is an event in the audit trail, and a stale or concurrent change is r
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -28,6 +29,7 @@ from tracker.models import (
     ReviewDecision,
     User,
 )
+from tracker.permissions import Permission, can
 from tracker.plumbing import clock
 from tracker.plumbing.storage import StoredFile
 from tracker.services import audit
@@ -358,6 +360,43 @@ def pending_extension(session: Session, recommendation: Recommendation) -> Exten
             ExtensionRequest.status == ExtensionStatus.PENDING,
         )
     ).first()
+
+
+class Action(enum.StrEnum):
+    """What may be done next to a recommendation, by someone."""
+
+    SUBMIT_EVIDENCE = "submit_evidence"
+    REVIEW = "review"
+    REOPEN = "reopen"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    SET_DUE_DATE = "set_due_date"
+    RECORD_EVENT_DATE = "record_event_date"
+
+
+def available_actions(
+    recommendation: Recommendation,
+    user: User | None,
+    *,
+    pending_extension: ExtensionRequest | None,
+) -> frozenset[Action]:
+    """What `user` may do next to `recommendation`, given where it stands and whether a
+    request for more time awaits a decision: decided here once, for pages and the API."""
+    closed = recommendation.status.closed
+    allowed = {
+        Action.SUBMIT_EVIDENCE: can(user, Permission.SUBMIT_EVIDENCE) and not closed,
+        Action.REVIEW: can(user, Permission.REVIEW_EVIDENCE) and not closed,
+        Action.REOPEN: can(user, Permission.REVIEW_EVIDENCE) and closed,
+        Action.REQUEST_EXTENSION: (
+            can(user, Permission.REQUEST_EXTENSION) and not closed and pending_extension is None
+        ),
+        Action.DECIDE_EXTENSION: (
+            can(user, Permission.REVIEW_EVIDENCE) and not closed and pending_extension is not None
+        ),
+        Action.SET_DUE_DATE: can(user, Permission.RECORD_CASES) and not closed,
+        Action.RECORD_EVENT_DATE: can(user, Permission.RECORD_CASES),
+    }
+    return frozenset(action for action, yes in allowed.items() if yes)
 
 
 def settle_case(session: Session, case: Case, *, actor: User | None, now: datetime) -> None:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from tracker.models import Case, Recommendation, RecommendationStatus
+from tracker.models import Authority, Case, Recommendation, RecommendationStatus, User
 
 DUE_SOON_DAYS = 14
 
@@ -65,3 +65,11 @@ def recent_cases(session: Session, scope: sa.ColumnElement[bool], limit: int = 5
             .limit(limit)
         )
     )
+
+
+def record_counts(session: Session) -> dict[str, int]:
+    """How many accounts and authorities there are (an admin's home page)."""
+    return {
+        "user_count": session.scalar(sa.select(sa.func.count(User.id))) or 0,
+        "authority_count": session.scalar(sa.select(sa.func.count(Authority.id))) or 0,
+    }

@@ -72,6 +72,10 @@ def count_attempt(
     writer in at a time) and committed at once, before any password or code is checked: of
     any number of attempts at the same moment, only the free ones get a check. Success
     clears the count afterwards (`succeeded`). Commits the session.
+
+    A documented exception to one unit of work per request (`tracker.web.unit_of_work`):
+    a failed attempt must stay counted although the request then answers with an error,
+    which rolls everything else back.
     """
     begin_writing(session)
     session.execute(

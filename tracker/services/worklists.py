@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker.models import Authority, Case, EvidenceSubmission, Recommendation, RecommendationStatus
 
@@ -66,3 +66,27 @@ def chase_list(
     """Overdue recommendations, the most overdue first, optionally for one authority."""
     statement = _with_case(scope).where(Recommendation.overdue_condition(today))
     return _for_authority(statement, authority).order_by(Recommendation.due_date, Recommendation.id)
+
+
+def recommendation_list(
+    scope: sa.ColumnElement[bool],
+    today: date,
+    *,
+    authority: str = "",
+    status: RecommendationStatus | None = None,
+    overdue: bool | None = None,
+) -> sa.Select[tuple[Recommendation]]:
+    """Every recommendation, open or closed, soonest due first (undated last), optionally for
+    one authority, in one status, and overdue or not (the API's list)."""
+    statement = _with_case(scope).options(selectinload(Recommendation.deadline_parts))
+    if status is not None:
+        statement = statement.where(Recommendation.status == status)
+    if overdue is not None:
+        statement = statement.where(
+            Recommendation.overdue_condition(today)
+            if overdue
+            else Recommendation.not_overdue_condition(today)
+        )
+    return _for_authority(statement, authority).order_by(
+        Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id
+    )

@@ -79,7 +79,7 @@ def download(year: str) -> ResponseReturnValue:
 @access.requires(Permission.VIEW_STATISTICS)
 def authority(code: str) -> ResponseReturnValue:
     """One council's figures for a year against similar authorities, and its trend."""
-    council = access.get_authority_or_404(code, access.acting_user())
+    council = access.authority(code)
     year, problems = _year_asked()
     figures = statistics.authority_figures(db.session, council, year)
     earlier = [y for y in statistics.years_with_data(db.session, council) if y < year]
@@ -114,13 +114,12 @@ def authority(code: str) -> ResponseReturnValue:
 @access.requires(Permission.PUBLISH)
 def publish(code: str) -> ResponseReturnValue:
     """Publish the council's performance page for a year, with its figures as they are now."""
-    council = access.get_authority_or_404(code, access.acting_user())
+    council = access.authority(code)
     try:  # the form's CSRF token was checked before the view ran
         year = FinancialYear.parse(PublishForm().year.data or "")
     except ValueError:
         abort(400, "Choose the year to publish.")
     publications.publish(db.session, council, year, actor=access.acting_user(), now=clock.now())
-    db.session.commit()
     flash(f"{council.name}'s performance page for {year} is published.", "success")
     return redirect(url_for("stats.authority", code=council.code, year=year.label))
 

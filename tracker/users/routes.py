@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.forms import ConfirmForm
 from tracker.extensions import db
-from tracker.models import Authority, User
+from tracker.models import User
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.services import accounts, two_step
+from tracker.services.authorities import authority_choices
 from tracker.users.forms import UserForm
 from tracker.web import access
 from tracker.web.access import Permission
@@ -50,7 +51,6 @@ def new() -> ResponseReturnValue:
             ),
         )
         if user is not None:
-            db.session.commit()
             flash(f"An account for {user.email} was created.", "success")
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=None)
@@ -60,7 +60,7 @@ def new() -> ResponseReturnValue:
 @access.requires(Permission.MANAGE_USERS)
 def edit(user_id: int) -> ResponseReturnValue:
     """Change an account; a new password or deactivation signs the person out everywhere."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = access.account(user_id)
     form = _form(obj=user)
     if request.method == "GET":
         form.role.data = user.role.value
@@ -73,7 +73,6 @@ def edit(user_id: int) -> ResponseReturnValue:
             save=lambda: accounts.update_user(db.session, user, data, actor=actor, now=clock.now()),
         )
         if saved is not None:
-            db.session.commit()
             flash(f"The account for {user.email} was updated.", "success")
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=user, reset_form=ConfirmForm())
@@ -83,17 +82,16 @@ def edit(user_id: int) -> ResponseReturnValue:
 @access.requires(Permission.MANAGE_USERS)
 def reset_two_step(user_id: int) -> ResponseReturnValue:
     """Turn off someone's two-step sign-in (a lost phone); they set it up again if required."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = access.account(user_id)
     two_step.reset(db.session, user, actor=access.acting_user(), now=clock.now())
-    db.session.commit()
     flash(f"Two-step sign-in for {user.email} was reset, and they were signed out.", "success")
     return redirect(url_for("users.edit", user_id=user.id))
 
 
 def _form(obj: User | None = None) -> UserForm:
     form = UserForm(obj=obj)
-    codes = db.session.execute(sa.select(Authority.code, Authority.name).order_by(Authority.name))
-    form.authority.choices = options(((c, n) for c, n in codes), blank="Not a council officer")
+    codes = authority_choices(db.session, sa.true())
+    form.authority.choices = options(codes, blank="Not a council officer")
     return form
 
 

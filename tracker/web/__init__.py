@@ -22,10 +22,10 @@ from tracker.models import User
 from tracker.plumbing import clock, filetypes
 from tracker.plumbing.storage import Store, store_for
 from tracker.services import sessions
-from tracker.web import access
+from tracker.web import access, unit_of_work
 from tracker.web.bodies import TrackerRequest, refuse_large_bodies
 from tracker.web.forms import error_summary
-from tracker.web.http_errors import json_error
+from tracker.web.http_errors import is_api_request, json_error
 from tracker.web.json_provider import TrackerJSONProvider
 
 SERVICE_NAME = "Remedy Tracker"
@@ -99,10 +99,10 @@ def load_user(token: str) -> User | None:
 def _note_session_use() -> None:
     """Load the signed-in person before the view runs, and save the session's last use now
     (at most once a minute), so that no view's own transaction ever carries it."""
-    if request.endpoint == "static" or request.path.startswith("/api/"):
+    if request.endpoint == "static" or is_api_request():
         return
-    if current_user.is_authenticated and db.session.dirty:
-        db.session.commit()
+    if current_user.is_authenticated:
+        unit_of_work.save_early()
 
 
 def long_date(value: date | None) -> str:
@@ -167,7 +167,7 @@ def _refuse_text_that_cannot_be_stored() -> ResponseReturnValue | None:
     }
     if not fields:
         return None
-    if request.path.startswith("/api/"):
+    if is_api_request():
         return json_error(422, "The request is not valid.", fields)
     abort(400, "The form contained characters that cannot be stored (NUL, or not Unicode).")
 
@@ -214,7 +214,7 @@ def _security_headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if request.path.startswith("/api/") or response.mimetype == "text/html":
+    if is_api_request() or response.mimetype == "text/html":
         # Pages show casework: never keep them in shared or back-button caches.
         response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure:

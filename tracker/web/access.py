@@ -7,7 +7,6 @@ manage accounts and authorities.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -17,71 +16,16 @@ from flask import abort, g
 from flask_login import current_user
 
 from tracker.extensions import db, login_manager
-from tracker.models import (
-    Authority,
-    Case,
-    EvidenceFile,
-    EvidenceSubmission,
-    Publication,
-    Recommendation,
-    Role,
-    User,
-    normalise_reference,
-)
+from tracker.models import Authority, Case, EvidenceFile, Recommendation, Role, User
+
+# The role rules themselves live in tracker.permissions (services read them too).
+from tracker.permissions import ROLE_PERMISSIONS as ROLE_PERMISSIONS
+from tracker.permissions import Permission as Permission
+from tracker.permissions import can as can
+from tracker.services import records
 from tracker.web.http_errors import is_api_request
 
-
-class Permission(enum.StrEnum):
-    """Things a role may do."""
-
-    VIEW_ALL_COUNCILS = "view_all_councils"
-    VIEW_AUTHORITIES = "view_authorities"
-    RECORD_CASES = "record_cases"
-    REVIEW_EVIDENCE = "review_evidence"
-    SUBMIT_EVIDENCE = "submit_evidence"
-    REQUEST_EXTENSION = "request_extension"
-    VIEW_STATISTICS = "view_statistics"
-    PUBLISH = "publish"  # performance pages and annual letters
-    IMPORT_RECORDS = "import_records"
-    MANAGE_AUTHORITIES = "manage_authorities"
-    MANAGE_USERS = "manage_users"
-
-
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CASEWORKER: frozenset(
-        {
-            Permission.VIEW_ALL_COUNCILS,
-            Permission.VIEW_AUTHORITIES,
-            Permission.RECORD_CASES,
-            Permission.REVIEW_EVIDENCE,
-        }
-    ),
-    Role.MANAGER: frozenset(
-        {
-            Permission.VIEW_ALL_COUNCILS,
-            Permission.VIEW_AUTHORITIES,
-            Permission.VIEW_STATISTICS,
-            Permission.PUBLISH,
-            Permission.IMPORT_RECORDS,
-        }
-    ),
-    Role.ADMIN: frozenset(
-        {
-            Permission.VIEW_ALL_COUNCILS,
-            Permission.VIEW_AUTHORITIES,
-            Permission.MANAGE_AUTHORITIES,
-            Permission.MANAGE_USERS,
-        }
-    ),
-    Role.OFFICER: frozenset({Permission.SUBMIT_EVIDENCE, Permission.REQUEST_EXTENSION}),
-}
-
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def can(user: User | None, permission: Permission) -> bool:
-    """Whether `user`'s role allows `permission`."""
-    return user is not None and permission in ROLE_PERMISSIONS[user.role]
 
 
 def current_actor() -> User | None:
@@ -142,38 +86,19 @@ def authority_scope(user: User) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def get_case_or_404(reference: str, user: User) -> Case:
+def _case_or_404(reference: str, user: User) -> Case:
     """The case with this reference, if `user` may see it; otherwise 404."""
-    try:
-        reference = normalise_reference(reference)
-    except ValueError:
-        abort(404)
-    case = db.session.scalar(sa.select(Case).where(Case.reference == reference, case_scope(user)))
-    if case is None:
-        abort(404)
-    return case
+    return records.case(db.session, reference, case_scope(user)) or abort(404)
 
 
-def get_authority_or_404(code: str, user: User) -> Authority:
+def _authority_or_404(code: str, user: User) -> Authority:
     """The authority with this code, if `user` may see it; otherwise 404."""
-    authority = db.session.scalar(
-        sa.select(Authority).where(Authority.code == code.strip().upper(), authority_scope(user))
-    )
-    if authority is None:
-        abort(404)
-    return authority
+    return records.authority(db.session, code, authority_scope(user)) or abort(404)
 
 
-def get_recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
+def _recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
     """The recommendation, if `user` may see its case; otherwise 404."""
-    recommendation = db.session.scalar(
-        sa.select(Recommendation)
-        .join(Recommendation.case)
-        .where(Recommendation.id == recommendation_id, case_scope(user))
-    )
-    if recommendation is None:
-        abort(404)
-    return recommendation
+    return records.recommendation(db.session, recommendation_id, case_scope(user)) or abort(404)
 
 
 def may_submit_evidence(user: User, recommendation_id: int, **_: Any) -> bool:
@@ -181,12 +106,7 @@ def may_submit_evidence(user: User, recommendation_id: int, **_: Any) -> bool:
     they can see it. Decides whether an upload may reach the disk at all."""
     if not can(user, Permission.SUBMIT_EVIDENCE):
         return False
-    visible = db.session.scalar(
-        sa.select(Recommendation.id)
-        .join(Recommendation.case)
-        .where(Recommendation.id == recommendation_id, case_scope(user))
-    )
-    return visible is not None
+    return records.recommendation_exists(db.session, recommendation_id, case_scope(user))
 
 
 def may_import(user: User, **_: Any) -> bool:
@@ -202,28 +122,54 @@ def acting_user() -> User:
     return user
 
 
-def get_evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
+def _evidence_file_or_404(file_id: int, user: User) -> EvidenceFile:
     """An evidence file, if `user` may see its recommendation's case; otherwise 404."""
-    evidence_file = db.session.scalar(
-        sa.select(EvidenceFile)
-        .join(EvidenceFile.submission)
-        .join(Recommendation, Recommendation.id == EvidenceSubmission.recommendation_id)
-        .join(Recommendation.case)
-        .where(EvidenceFile.id == file_id, case_scope(user))
-    )
-    if evidence_file is None:
-        abort(404)
-    return evidence_file
+    return records.evidence_file(db.session, file_id, case_scope(user)) or abort(404)
 
 
-def get_published_authority_or_404(code: str) -> Authority:
+# The named guards: one call per kind of record loads it, scopes it to what the person acting
+# may see (404 for another council's, exactly as if it did not exist), then checks that their
+# role allows `permission` (403). Pages and the API alike use them.
+
+
+def case(reference: str, permission: Permission | None = None) -> Case:
+    """The case the person acting asked for, if they may see it and do `permission`."""
+    user = acting_user()
+    found = _case_or_404(reference, user)
+    if permission is not None:
+        ensure(user, permission)
+    return found
+
+
+def recommendation(recommendation_id: int, permission: Permission | None = None) -> Recommendation:
+    """The recommendation the person acting asked for, if they may see it and do `permission`."""
+    user = acting_user()
+    found = _recommendation_or_404(recommendation_id, user)
+    if permission is not None:
+        ensure(user, permission)
+    return found
+
+
+def authority(code: str, permission: Permission | None = None) -> Authority:
+    """The authority the person acting asked for, if they may see it and do `permission`."""
+    user = acting_user()
+    found = _authority_or_404(code, user)
+    if permission is not None:
+        ensure(user, permission)
+    return found
+
+
+def evidence_file(file_id: int) -> EvidenceFile:
+    """An evidence file, to anyone who may see its recommendation's case."""
+    return _evidence_file_or_404(file_id, acting_user())
+
+
+def account(user_id: int) -> User:
+    """An account, to someone who may manage accounts."""
+    ensure(acting_user(), Permission.MANAGE_USERS)
+    return records.account(db.session, user_id) or abort(404)
+
+
+def published_authority(code: str) -> Authority:
     """For the public: the authority with this code if it has a published page; else 404."""
-    authority = db.session.scalar(
-        sa.select(Authority).where(
-            Authority.code == code.strip().upper(),
-            sa.select(Publication.id).where(Publication.authority_id == Authority.id).exists(),
-        )
-    )
-    if authority is None:
-        abort(404)
-    return authority
+    return records.published_authority(db.session, code) or abort(404)

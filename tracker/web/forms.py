@@ -15,8 +15,8 @@ from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from tracker.extensions import db
-from tracker.services.errors import ValidationError
+from tracker.services.errors import ConflictError, DomainError, ValidationError
+from tracker.web import unit_of_work
 
 
 def options(pairs: Iterable[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:
@@ -174,19 +174,37 @@ def apply_errors(form: FlaskForm, fields: Mapping[str, str]) -> None:
 T = TypeVar("T")
 
 
+def show_refusal(
+    form: FlaskForm,
+    error: DomainError,
+    field_names: Callable[[dict[str, str]], dict[str, str]] = dict,
+) -> None:
+    """The one way a page shows a service's refusal: nothing of the request is saved, and the
+    form shows what was wrong (each field's problem on it; anything else above the form).
+    In the API the same errors become JSON (`tracker.api`'s error handlers)."""
+    unit_of_work.discard()
+    if isinstance(error, ValidationError):
+        apply_errors(form, field_names(error.fields))
+    else:
+        form.form_errors.append(error.message)
+
+
 def save_form(
     form: FlaskForm,
     *,
     check: Callable[[], object],
     save: Callable[[], T],
     field_names: Callable[[dict[str, str]], dict[str, str]] = dict,
+    changed_meanwhile: Callable[[], object] | None = None,
 ) -> T | None:
     """Validate a submitted form, then `save()` and return what it returns.
 
     When something is wrong, every problem shows at once: what the form itself found
     (a date that is not a date) and what the service's rules find in the rest (`check()`
     raises ValidationError and saves nothing). `field_names` turns the service's field
-    names into the form's. Returns None when nothing was saved.
+    names into the form's. A refusal of the save itself shows on the form (`show_refusal`);
+    when the record changed meanwhile, `changed_meanwhile()` brings the form up to date.
+    Returns None when nothing was saved.
     """
     if not form.validate():
         try:
@@ -196,7 +214,8 @@ def save_form(
         return None
     try:
         return save()
-    except ValidationError as error:
-        db.session.rollback()
-        apply_errors(form, field_names(error.fields))
+    except DomainError as error:
+        show_refusal(form, error, field_names)
+        if isinstance(error, ConflictError) and changed_meanwhile is not None:
+            changed_meanwhile()
         return None

@@ -50,7 +50,8 @@ def init_app(app: Flask) -> None:
 
 
 def is_api_request() -> bool:
-    """Whether the request is for the JSON API."""
+    """Whether the request is for the JSON API: the one test of it, for errors, security
+    headers, the session's last use and the upload limits alike."""
     return request.path.startswith("/api/")
 
 

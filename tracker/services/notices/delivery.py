@@ -14,6 +14,10 @@ time leaves claimed notices alone. What can happen to a digest on its way:
   timed out), or the run dies mid-send (its claim expires with no answer recorded): the
   server may have taken it. Its notices are marked as possibly e-mailed, with when, and
   never e-mailed again: sending them twice is worse than the person reading them in the app.
+
+So this module commits by itself, step by step (claim → send → mark): the documented
+exception to one unit of work per request, command or job run. An e-mail cannot be rolled
+back, so what was claimed and what was sent must be on record before and after each send.
 """
 
 from __future__ import annotations
