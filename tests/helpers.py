@@ -273,6 +273,6 @@ def chased_people(app: Flask, build: Builders) -> dict[str, str]:
         "manager": build.user("manager", name="Mandy"),
     }
     with app.app_context():
-        chasing.run_daily_jobs(db.session, CHASED_ON)
+        chasing.run_daily_jobs(db.session, CHASED_ON, now=clock.now())
         db.session.commit()
     return people

@@ -11,12 +11,13 @@ from flask_wtf import FlaskForm
 from tracker.extensions import db
 from tracker.models import Recommendation, User
 from tracker.plumbing import clock
+from tracker.plumbing.formats import long_date
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.recommendations.page import FORMS, event_form, refused, render_page
 from tracker.services import compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import DomainError
-from tracker.web import access, long_date
+from tracker.web import access
 from tracker.web.access import Permission
 from tracker.web.forms import form_int
 
