@@ -11,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, Outcome
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
+from tracker.plumbing.settings import deadline_rules
 from tracker.services import audit, case_search, cases
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import ConflictError, ValidationError
@@ -74,12 +75,12 @@ def new() -> ResponseReturnValue:
         if message:
             flash(message, "info")
     elif request.method == "POST":
-        data, today = _case_input(form), clock.today()
+        data, today, rules = _case_input(form), clock.today(), deadline_rules(current_app.config)
         case = save_form(
             form,
-            check=lambda: cases.check_case(db.session, data, today),
+            check=lambda: cases.check_case(db.session, data, today, rules=rules),
             save=lambda: cases.create_case(
-                db.session, data, actor=user, now=clock.now(), today=today
+                db.session, data, actor=user, now=clock.now(), today=today, rules=rules
             ),
             field_names=lambda fields: entries.form_field_names(form, fields),
         )
@@ -90,7 +91,9 @@ def new() -> ResponseReturnValue:
     return render_template(
         "cases/new.html",
         form=form,
-        previews=entries.previews(form, form.decision_date.data),
+        previews=entries.previews(
+            form, form.decision_date.data, deadline_rules(current_app.config)
+        ),
     )
 
 
@@ -118,11 +121,11 @@ def edit(reference: str) -> ResponseReturnValue:
         form.outcome.data = case.outcome.value
         form.version.data = str(case.version)
     else:
-        data, today = _case_input(form), clock.today()
+        data, today, rules = _case_input(form), clock.today(), deadline_rules(current_app.config)
         try:
             saved = save_form(
                 form,
-                check=lambda: cases.check_case(db.session, data, today, existing=case),
+                check=lambda: cases.check_case(db.session, data, today, rules=rules, existing=case),
                 save=lambda: cases.update_case(
                     db.session,
                     case,
@@ -131,6 +134,7 @@ def edit(reference: str) -> ResponseReturnValue:
                     actor=user,
                     now=clock.now(),
                     today=today,
+                    rules=rules,
                 ),
             )
         except ConflictError as error:

@@ -21,6 +21,7 @@ from tracker.models import (
 )
 from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
+from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.forms import (
     DueDateForm,
     EventDateForm,
@@ -116,7 +117,9 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         case=recommendation.case,
         history=audit.history(db.session, AuditEvent.recommendation_id == recommendation.id),
         problems=deadlines.compute_deadline(
-            recommendation.text, recommendation.case.decision_date
+            recommendation.text,
+            recommendation.case.decision_date,
+            rules=deadline_rules(current_app.config),
         ).problems,
         today=clock.today(),
         forms=forms,

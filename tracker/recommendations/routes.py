@@ -13,6 +13,7 @@ from tracker.models import Recommendation, User
 from tracker.plumbing import clock
 from tracker.plumbing.formats import long_date
 from tracker.plumbing.pagination import page_number, paginate
+from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.page import FORMS, event_form, refused, render_page
 from tracker.services import compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
@@ -186,6 +187,7 @@ def record_event_date(recommendation_id: int, position: int) -> ResponseReturnVa
             expected_version=form_int(form.version.data),
             actor=user,
             now=clock.now(),
+            rules=deadline_rules(current_app.config),
         )
         return "The date was recorded and the deadline worked out again."
 
