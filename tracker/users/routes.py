@@ -9,10 +9,11 @@ from sqlalchemy.orm import joinedload
 
 from tracker.auth.forms import ConfirmForm
 from tracker.extensions import db
-from tracker.models import Authority, User
+from tracker.models import User
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.services import accounts, two_step
+from tracker.services.authorities import authority_choices
 from tracker.users.forms import UserForm
 from tracker.web import access
 from tracker.web.access import Permission
@@ -92,8 +93,8 @@ def reset_two_step(user_id: int) -> ResponseReturnValue:
 
 def _form(obj: User | None = None) -> UserForm:
     form = UserForm(obj=obj)
-    codes = db.session.execute(sa.select(Authority.code, Authority.name).order_by(Authority.name))
-    form.authority.choices = options(((c, n) for c, n in codes), blank="Not a council officer")
+    councils = authority_choices(db.session, sa.true())  # an admin may pick any council
+    form.authority.choices = options(councils, blank="Not a council officer")
     return form
 
 
