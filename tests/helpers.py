@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from tracker.extensions import db
 from tracker.models import Case, Recommendation
 from tracker.plumbing import clock
+from tracker.plumbing.settings import deadline_rules
 from tracker.services import accounts, chasing
 from tracker.services.authorities import AuthorityInput, create_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
@@ -176,7 +177,14 @@ class Builders:
         )
         with self.app.app_context():
             actor = accounts.find_user(db.session, recorded_by) if recorded_by else None
-            case = create_case(db.session, data, actor=actor, now=clock.now(), today=clock.today())
+            case = create_case(
+                db.session,
+                data,
+                actor=actor,
+                now=clock.now(),
+                today=clock.today(),
+                rules=deadline_rules(self.app.config),
+            )
             db.session.commit()
             return case.reference
 
@@ -273,6 +281,6 @@ def chased_people(app: Flask, build: Builders) -> dict[str, str]:
         "manager": build.user("manager", name="Mandy"),
     }
     with app.app_context():
-        chasing.run_daily_jobs(db.session, CHASED_ON)
+        chasing.run_daily_jobs(db.session, CHASED_ON, now=clock.now())
         db.session.commit()
     return people

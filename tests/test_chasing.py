@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,6 @@ from tracker.models import (
     Recommendation,
     User,
 )
-from tracker.plumbing import clock
 from tracker.services import chasing, compliance
 
 DUE = date(2026, 12, 1)  # decided 1 November, "within one month"
@@ -49,9 +48,13 @@ def council(app, build, frozen_clock):
     return {"id": recommendation_id, "officer": officer, "caseworker": caseworker}
 
 
+def noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), UTC)
+
+
 def run(app, today: date) -> chasing.RunReport:
     with app.app_context():
-        report = chasing.run_daily_jobs(db.session, today)
+        report = chasing.run_daily_jobs(db.session, today, now=noon(today))
         db.session.commit()
         return report
 
@@ -115,11 +118,11 @@ def test_an_agreed_extension_stops_it_being_overdue(app, council) -> None:
             date(2027, 1, 31),
             "The payment run is monthly.",
             actor=officer,
-            now=clock.now(),
+            now=noon(date(2026, 12, 2)),
             today=date(2026, 12, 2),
         )
         compliance.decide_extension(
-            db.session, item, "agreed", "", actor=caseworker, now=clock.now()
+            db.session, item, "agreed", "", actor=caseworker, now=noon(date(2026, 12, 2))
         )
         db.session.commit()
     report = run(app, date(2026, 12, 3))

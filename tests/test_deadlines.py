@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import deadlines
+from tracker import create_app, deadlines
 from tracker.deadlines import (
+    DEFAULT_RULES,
+    DeadlineRules,
     Period,
     add_months,
     add_working_days,
@@ -19,19 +20,22 @@ from tracker.deadlines import (
     is_working_day,
     text_without_deadlines,
 )
+from tracker.plumbing.settings import deadline_rules
 
 DECIDED = date(2024, 11, 12)
+SCOTLAND = DeadlineRules("scotland")
 
 
-@pytest.fixture(autouse=True)
-def england_and_wales_with_defaults() -> Iterator[None]:
-    """The deployment defaults: England and Wales, one month personal, three months otherwise."""
-    deadlines.configure(
-        calendar="england-and-wales",
-        defaults={"personal": "1 month", "service_improvement": "3 months"},
+def test_without_rules_the_deployment_defaults_apply(tmp_path) -> None:
+    """England and Wales, one month personal, three months otherwise: as config.py says."""
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+    assert deadline_rules(app.config) == DEFAULT_RULES
+    assert (
+        DeadlineRules.from_settings(
+            "england-and-wales", {"personal": "1 month", "service_improvement": "3 months"}
+        )
+        == DEFAULT_RULES
     )
-    yield
-    deadlines.configure(calendar="england-and-wales")
 
 
 def due(text: str, decided: date = DECIDED, **kwargs) -> date | None:
@@ -150,22 +154,27 @@ def test_working_days_skip_weekends_and_bank_holidays(decided, count, expected) 
     assert due(f"within {count} business days", decided) == expected
 
 
-def test_the_calendar_is_a_setting() -> None:
+def test_the_calendar_is_a_setting(tmp_path) -> None:
     new_years_eve = date(2025, 12, 31)  # 1 January is off everywhere; 2 January in Scotland
     assert due("within 1 working day", new_years_eve) == date(2026, 1, 2)
-    assert due("within 1 working day", new_years_eve, calendar="scotland") == date(2026, 1, 5)
+    assert due("within 1 working day", new_years_eve, rules=SCOTLAND) == date(2026, 1, 5)
     before_st_patrick = date(2026, 3, 16)
     assert due("within 1 working day", before_st_patrick) == date(2026, 3, 17)
-    assert due("within 1 working day", before_st_patrick, calendar="northern-ireland") == date(
+    northern_ireland = DeadlineRules("northern-ireland")
+    assert due("within 1 working day", before_st_patrick, rules=northern_ireland) == date(
         2026, 3, 18
     )
-    deadlines.configure(calendar="scotland")
-    assert due("within 1 working day", new_years_eve) == date(2026, 1, 5)
+    app = create_app(
+        {"TESTING": True, "WORKING_DAYS_CALENDAR": "scotland", "INSTANCE_PATH": str(tmp_path)}
+    )
+    assert due("within 1 working day", new_years_eve, rules=deadline_rules(app.config)) == date(
+        2026, 1, 5
+    )
 
 
 def test_an_unknown_calendar_is_refused() -> None:
     with pytest.raises(ValueError, match="calendar"):
-        deadlines.configure(calendar="wales-only")
+        DeadlineRules(calendar="wales-only")
 
 
 # --- Fixed dates -------------------------------------------------------------------------

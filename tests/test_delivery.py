@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +17,10 @@ from tracker.models import AuditEvent, Notification, NotificationRecipient
 from tracker.services import chasing
 
 DAY = CHASED_ON
+
+
+def noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), UTC)
 
 
 @pytest.fixture
@@ -54,7 +58,7 @@ def test_a_second_run_sends_nothing_again(app, smtp, notices) -> None:
     scheduler.deliver_email(app)
     assert scheduler.deliver_email(app).digests == 0
     with app.app_context():
-        chasing.run_daily_jobs(db.session, DAY)  # the jobs again too: no new notices
+        chasing.run_daily_jobs(db.session, DAY, now=noon(DAY))  # the jobs again too: no new notices
         db.session.commit()
     assert scheduler.deliver_email(app).digests == 0
     assert len(smtp.inbox.messages) == 3
@@ -132,11 +136,13 @@ def test_two_runs_at_the_same_time_record_each_notice_once(app, notices) -> None
     reports: list[chasing.RunReport] = []
     errors: list[BaseException] = []
 
+    day = date(2027, 1, 5)
+
     def sweep() -> None:
         try:
             with app.app_context():
                 gate.wait(timeout=10)
-                reports.append(chasing.run_daily_jobs(db.session, date(2027, 1, 5)))
+                reports.append(chasing.run_daily_jobs(db.session, day, now=noon(day)))
                 db.session.commit()
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
@@ -171,7 +177,7 @@ def test_a_council_with_no_officer_account_has_its_notices_mailed_to_the_casewor
 ) -> None:
     caseworker = payment_case(build)
     with app.app_context():
-        chasing.run_daily_jobs(db.session, date(2026, 12, 2))
+        chasing.run_daily_jobs(db.session, date(2026, 12, 2), now=noon(date(2026, 12, 2)))
         db.session.commit()
     assert scheduler.deliver_email(app).digests == 1
     [digest] = smtp.inbox.messages

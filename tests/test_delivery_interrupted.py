@@ -16,8 +16,8 @@ from tests.helpers import CHASED_ON, chased_people, sign_in, text_of
 from tests.mailserver import WAIT_SECONDS, SmtpServer
 from tracker import PROJECT_ROOT, scheduler
 from tracker.extensions import db
+from tracker.plumbing.formats import long_datetime
 from tracker.services.notices import delivery
-from tracker.web import long_datetime
 
 DAY = CHASED_ON
 SENT_ON = datetime(2026, 12, 29, 9, 5, tzinfo=UTC)

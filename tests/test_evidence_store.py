@@ -255,10 +255,10 @@ def test_the_clean_up_runs_from_the_command_line(app, runner) -> None:
     assert under(app, "incoming") == []
 
 
-def test_the_daily_jobs_clean_up_the_store(app, frozen_clock) -> None:
+def test_the_daily_jobs_clean_up_the_store(app) -> None:
     incoming = Path(app.config["EVIDENCE_DIR"]) / "incoming"
     incoming.mkdir(parents=True)
     (incoming / "upload-old").write_bytes(b"x")
     aged(incoming / "upload-old", NOW - timedelta(days=2))
-    scheduler.daily_jobs(app)
+    scheduler.daily_jobs(app, now=NOW)
     assert under(app, "incoming") == []

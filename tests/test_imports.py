@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from tests.helpers import csrf_token, sign_in
+from tracker.deadlines import DEFAULT_RULES
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case, ComplianceOutcome, Outcome
-from tracker.plumbing import clock
 from tracker.services import imports
 
 HEADER = (
@@ -261,7 +261,14 @@ def test_an_oversized_file_is_refused_whole(app, leics, monkeypatch) -> None:
     monkeypatch.setattr("tracker.services.import_file.MAX_IMPORT_BYTES", 100)
     content = f"{HEADER}\r\n{GOOD[0]}\r\n".encode()
     with app.app_context(), pytest.raises(imports.ImportFileError, match="larger than"):
-        imports.import_cases(db.session, content, actor=None, now=clock.now(), today=clock.today())
+        imports.import_cases(
+            db.session,
+            content,
+            actor=None,
+            now=datetime(2026, 11, 23, 12, tzinfo=UTC),
+            today=date(2026, 11, 23),
+            rules=DEFAULT_RULES,
+        )
 
 
 def test_cases_imported_count_in_the_statistics(app, runner, leics, tmp_path) -> None:

@@ -43,9 +43,9 @@ def told(app, build, frozen_clock):
         )
 
     def run(day: date) -> None:
-        frozen_clock(to=datetime(day.year, day.month, day.day, 7, tzinfo=UTC))
+        morning = frozen_clock(to=datetime(day.year, day.month, day.day, 7, tzinfo=UTC))
         with app.app_context():
-            run_daily_jobs(db.session, day)
+            run_daily_jobs(db.session, day, now=morning)
             db.session.commit()
 
     def client_for(role: str):

@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import Role
 from tracker.plumbing import clock
 from tracker.plumbing.database import one_unit_of_work
+from tracker.plumbing.local_time import local_date
 from tracker.services import accounts
 from tracker.services.errors import ValidationError
 
@@ -98,10 +99,11 @@ def revoke_tokens(email: str) -> None:
 @with_appcontext
 def sweep_command(today: datetime | None) -> None:
     """Run the overdue sweep, reminders, chasers and escalations once, now, then send e-mail."""
-    day = today.date() if today else clock.today()
+    now = clock.now()
+    day = today.date() if today else local_date(now)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    click.echo(f"{day.isoformat()}: {scheduler.daily_jobs(app, day)}.")
-    sent = scheduler.deliver_email(app)
+    click.echo(f"{day.isoformat()}: {scheduler.daily_jobs(app, day, now=now)}.")
+    sent = scheduler.deliver_email(app, now=now)
     click.echo(f"E-mail: {sent}." if sent else "E-mail is off: the notices are in the app.")
 
 

@@ -13,7 +13,6 @@ The rules are those of the domain reference (domain.md, "Deadlines"); this is th
 from __future__ import annotations
 
 import calendar as month_calendar
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ WORKING_DAYS_CALENDARS = {
     "scotland": "SCT",
     "northern-ireland": "NIR",
 }
+DEFAULT_CALENDAR = "england-and-wales"
 
 _ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -204,18 +204,31 @@ class Deadline:
         return tuple(p.awaits_event for p in self.parts if p.due_date is None and p.awaits_event)
 
 
-# The deployment's settings, set once at start-up (tracker.create_app) from configuration.
-_settings = {"calendar": os.environ.get("WORKING_DAYS_CALENDAR", "england-and-wales")}
-_defaults: dict[str, Period] = {}
+@dataclass(frozen=True)
+class DeadlineRules:
+    """A deployment's deadline settings: the working-days calendar, and the period assumed
+    for each kind of remedy whose words state none. Built once from the app's config."""
+
+    calendar: str = DEFAULT_CALENDAR
+    defaults: Mapping[str, Period] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.calendar not in WORKING_DAYS_CALENDARS:
+            raise ValueError(f"unknown working-days calendar {self.calendar!r}")
+
+    @classmethod
+    def from_settings(cls, calendar: str, defaults: Mapping[str, str]) -> DeadlineRules:
+        """The rules from the settings as written (`WORKING_DAYS_CALENDAR`,
+        `DEFAULT_DEADLINES` such as `{"personal": "1 month"}`); ValueError if one is not
+        understood."""
+        return cls(calendar, {kind: Period.parse(text) for kind, text in defaults.items()})
 
 
-def configure(*, calendar: str, defaults: Mapping[str, str] | None = None) -> None:
-    """Set the working-days calendar and the per-kind default periods for this process."""
-    if calendar not in WORKING_DAYS_CALENDARS:
-        raise ValueError(f"unknown working-days calendar {calendar!r}")
-    _settings["calendar"] = calendar
-    _defaults.clear()
-    _defaults.update({kind: Period.parse(text) for kind, text in (defaults or {}).items()})
+# What a deployment that sets nothing uses (config.py's defaults), and callers that pass none.
+DEFAULT_RULES = DeadlineRules(
+    DEFAULT_CALENDAR,
+    {"personal": Period(1, "months"), "service_improvement": Period(3, "months")},
+)
 
 
 def compute_deadline(
@@ -224,14 +237,16 @@ def compute_deadline(
     *,
     kind: str | None = None,
     event_dates: Mapping[str, date] | None = None,
-    calendar: str | None = None,
+    rules: DeadlineRules | None = None,
 ) -> Deadline:
     """Work out when `text` is due, from `decision_date` and any recorded event dates.
 
-    `kind` ("personal", "service_improvement") picks the deployment's default period when
-    the text states none; the result is then `assumed`, never `explicit`.
+    `rules` give the working-days calendar and, by `kind` ("personal",
+    "service_improvement"), the default period when the text states none; the result is then
+    `assumed`, never `explicit`. Without `rules`, DEFAULT_RULES.
     """
-    calendar = calendar or _settings["calendar"]
+    rules = rules or DEFAULT_RULES
+    calendar = rules.calendar
     events = {_event_key(name): when for name, when in (event_dates or {}).items()}
     parts: list[DeadlinePart] = []
     problems: list[str] = []
@@ -253,7 +268,7 @@ def compute_deadline(
         dates = [p.due_date for p in parts]
         due = None if None in dates else max(d for d in dates if d is not None)
         return Deadline(due_date=due, explicit=True, parts=tuple(parts))
-    default = _defaults.get(kind) if kind else None
+    default = rules.defaults.get(kind) if kind else None
     return Deadline(
         due_date=default.after(decision_date, calendar) if default else None,
         explicit=False,
@@ -263,12 +278,6 @@ def compute_deadline(
     )
 
 
-def default_due_date(kind: str, decision_date: date, calendar: str | None = None) -> date | None:
-    """The assumed due date for a kind of remedy whose words state no deadline."""
-    default = _defaults.get(kind)
-    return default.after(decision_date, calendar or _settings["calendar"]) if default else None
-
-
 def add_months(anchor: date, months: int) -> date:
     """The same day `months` calendar months later, or that month's last day if shorter."""
     month_index = anchor.month - 1 + months
@@ -276,9 +285,9 @@ def add_months(anchor: date, months: int) -> date:
     return date(year, month, min(anchor.day, month_calendar.monthrange(year, month)[1]))
 
 
-def add_working_days(anchor: date, count: int, calendar: str | None = None) -> date:
+def add_working_days(anchor: date, count: int, calendar: str = DEFAULT_CALENDAR) -> date:
     """The `count`-th working day after `anchor`: not a weekend, not a bank holiday."""
-    closed = bank_holidays(calendar or _settings["calendar"])
+    closed = bank_holidays(calendar)
     day = anchor
     while count > 0:
         day += timedelta(days=1)
@@ -297,9 +306,9 @@ def bank_holidays(calendar: str) -> frozenset[date]:
     )
 
 
-def is_working_day(day: date, calendar: str | None = None) -> bool:
+def is_working_day(day: date, calendar: str = DEFAULT_CALENDAR) -> bool:
     """Monday to Friday and not a bank holiday in the calendar."""
-    return day.weekday() < 5 and day not in bank_holidays(calendar or _settings["calendar"])
+    return day.weekday() < 5 and day not in bank_holidays(calendar)
 
 
 def text_without_deadlines(text: str) -> str:

@@ -10,14 +10,15 @@ a restart or a missed hour catches up and never sends anything twice.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from tracker.extensions import db
 from tracker.plumbing import clock
-from tracker.plumbing.database import upkeep
+from tracker.plumbing.database import one_unit_of_work, upkeep
+from tracker.plumbing.local_time import local_date
 from tracker.plumbing.mail import configured_mailer
 from tracker.plumbing.storage import store_for
 from tracker.services import chasing, evidence_cleanup
@@ -26,29 +27,34 @@ from tracker.services.notices import delivery
 log = logging.getLogger(__name__)
 
 
-def daily_jobs(app: Flask, today: date | None = None) -> chasing.RunReport:
-    """Flag, remind, chase, escalate and snapshot for `today` (default: the real today);
-    then clean up the evidence store (by the real time: it judges files by their age)."""
+def daily_jobs(
+    app: Flask, today: date | None = None, *, now: datetime | None = None
+) -> chasing.RunReport:
+    """Flag, remind, chase, escalate and snapshot for `today` (default: the day it is at
+    `now`); then clean up the evidence store (it judges files by their age at `now`). `now`
+    defaults to the clock, read once here."""
+    now = now or clock.now()
     with app.app_context():
-        report = chasing.run_daily_jobs(db.session, today or clock.today())
-        db.session.commit()
-        upkeep(db.session)
-        db.session.commit()
+        # One unit of work for the day's jobs; the planner's statistics are upkeep, apart.
+        with one_unit_of_work(db.session):
+            report = chasing.run_daily_jobs(db.session, today or local_date(now), now=now)
+        with one_unit_of_work(db.session):
+            upkeep(db.session)
     log.info("daily jobs: %s", report)
-    with app.app_context():
-        evidence_cleanup.clean_up(db.session, store_for(app.config), clock.now())  # it logs
-        db.session.rollback()  # it only read
+    with app.app_context():  # it only reads the database; the context's end closes it
+        evidence_cleanup.clean_up(db.session, store_for(app.config), now)  # it logs
     return report
 
 
-def deliver_email(app: Flask) -> delivery.DeliveryReport | None:
-    """Send the waiting notices' digests; None when e-mail is off."""
+def deliver_email(app: Flask, *, now: datetime | None = None) -> delivery.DeliveryReport | None:
+    """Send the waiting notices' digests as at `now` (default: the clock); None when e-mail
+    is off."""
     with app.app_context():
         mailer = configured_mailer(app.config)
         if mailer is None:
             return None
         report = delivery.deliver(
-            db.session, mailer, now=clock.now(), base_url=app.config["BASE_URL"]
+            db.session, mailer, now=now or clock.now(), base_url=app.config["BASE_URL"]
         )
     log.info("e-mail: %s", report)
     return report

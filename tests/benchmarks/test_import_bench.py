@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from tests.benchmarks.conftest import insert_authorities, report
 from tests.conftest import USING_POSTGRES
+from tracker.deadlines import DEFAULT_RULES
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case
 from tracker.plumbing import clock
@@ -57,7 +58,14 @@ def _import(content: bytes) -> tuple[ImportResult, float]:
     """One import as the command runs it, commit included, in a fresh session."""
     db.session.remove()
     start = time.perf_counter()
-    result = import_cases(db.session, content, actor=None, now=clock.now(), today=clock.today())
+    result = import_cases(
+        db.session,
+        content,
+        actor=None,
+        now=clock.now(),
+        today=clock.today(),
+        rules=DEFAULT_RULES,
+    )
     db.session.commit()
     return result, (time.perf_counter() - start) * 1000
 

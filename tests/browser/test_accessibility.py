@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from tracker import PROJECT_ROOT
 from tracker.extensions import db
 from tracker.services.chasing import run_daily_jobs
 
+REMINDED_AT = datetime(2026, 11, 17, 7, tzinfo=UTC)
 AXE = PROJECT_ROOT / "tracker" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -169,7 +170,7 @@ def test_a_recommendation_in_its_busiest_state_is_accessible(
     )
     (recommendation,) = build.recommendation_ids("26 000 002")
     with app.app_context():
-        run_daily_jobs(db.session, date(2026, 11, 17))  # the 14-day reminder to the officer
+        run_daily_jobs(db.session, date(2026, 11, 17), now=REMINDED_AT)  # the officer's 14-day
         db.session.commit()
     address = f"{live_server}/recommendations/{recommendation}"
     found: dict[str, list[str]] = {}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from tracker.api import api_blueprint
 from tracker.api.payloads import case_payload
 from tracker.api.schemas import CaseInSchema, CaseSchema
 from tracker.extensions import db
 from tracker.plumbing import clock
+from tracker.plumbing.settings import deadline_rules
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 from tracker.web import access
 from tracker.web.access import Permission
@@ -30,6 +33,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
         actor=access.acting_user(),
         now=clock.now(),
         today=clock.today(),
+        rules=deadline_rules(current_app.config),
     )
     return case_payload(case, clock.today())
 

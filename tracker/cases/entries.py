@@ -88,13 +88,16 @@ def form_field_names(form: NewCaseForm, fields: dict[str, str]) -> dict[str, str
     return named
 
 
-def previews(form: NewCaseForm, decision_date: date | None) -> dict[str, deadlines.Deadline]:
-    """Each filled entry's deadline as it would be saved, by entry name; none without a date."""
+def previews(
+    form: NewCaseForm, decision_date: date | None, rules: deadlines.DeadlineRules
+) -> dict[str, deadlines.Deadline]:
+    """Each filled entry's deadline as it would be saved (by `rules`), by entry name; none
+    without a date."""
     if decision_date is None:
         return {}
     return {
         entry.name: deadlines.compute_deadline(
-            entry.form.text.data, decision_date, kind=entry.form.kind.data or None
+            entry.form.text.data, decision_date, kind=entry.form.kind.data or None, rules=rules
         )
         for entry in filled_entries(form)
         if (entry.form.text.data or "").strip()

@@ -11,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, Outcome
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
+from tracker.plumbing.settings import deadline_rules
 from tracker.services import audit, case_search, cases
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import ValidationError
@@ -74,12 +75,12 @@ def new() -> ResponseReturnValue:
         if message:
             flash(message, "info")
     elif request.method == "POST":
-        data, today = _case_input(form), clock.today()
+        data, today, rules = _case_input(form), clock.today(), deadline_rules(current_app.config)
         case = save_form(
             form,
-            check=lambda: cases.check_case(db.session, data, today),
+            check=lambda: cases.check_case(db.session, data, today, rules=rules),
             save=lambda: cases.create_case(
-                db.session, data, actor=user, now=clock.now(), today=today
+                db.session, data, actor=user, now=clock.now(), today=today, rules=rules
             ),
             field_names=lambda fields: entries.form_field_names(form, fields),
         )
@@ -89,7 +90,9 @@ def new() -> ResponseReturnValue:
     return render_template(
         "cases/new.html",
         form=form,
-        previews=entries.previews(form, form.decision_date.data),
+        previews=entries.previews(
+            form, form.decision_date.data, deadline_rules(current_app.config)
+        ),
     )
 
 
@@ -115,10 +118,10 @@ def edit(reference: str) -> ResponseReturnValue:
         form.outcome.data = case.outcome.value
         form.version.data = str(case.version)
     else:
-        data, today = _case_input(form), clock.today()
+        data, today, rules = _case_input(form), clock.today(), deadline_rules(current_app.config)
         saved = save_form(
             form,
-            check=lambda: cases.check_case(db.session, data, today, existing=case),
+            check=lambda: cases.check_case(db.session, data, today, rules=rules, existing=case),
             save=lambda: cases.update_case(
                 db.session,
                 case,
@@ -127,6 +130,7 @@ def edit(reference: str) -> ResponseReturnValue:
                 actor=user,
                 now=clock.now(),
                 today=today,
+                rules=rules,
             ),
             changed_meanwhile=lambda: setattr(form.version, "data", str(case.version)),
         )

@@ -10,6 +10,7 @@ from tracker.cli import writes
 from tracker.demo.builder import load_demo
 from tracker.extensions import db
 from tracker.plumbing import clock
+from tracker.plumbing.settings import deadline_rules
 
 
 @click.command("demo")
@@ -17,7 +18,9 @@ from tracker.plumbing import clock
 @writes
 def demo_command() -> None:
     """Load Leicestershire's published cases, other councils, and one account per role."""
-    result = load_demo(db.session, now=clock.now(), today=clock.today())
+    result = load_demo(
+        db.session, now=clock.now(), today=clock.today(), rules=deadline_rules(current_app.config)
+    )
     if result.loaded:
         click.echo(f"Loaded {result.cases} cases across {result.councils} councils.")
     else:

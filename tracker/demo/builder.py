@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.deadlines import DeadlineRules
 from tracker.demo.seed import (
     LEICESTERSHIRE_2024_25,
     LEICESTERSHIRE_FIGURES_2020_21,
@@ -98,7 +99,7 @@ class DemoResult:
     accounts: list[tuple[str, Role, str | None]] = field(default_factory=list)
 
 
-def load_demo(session: Session, *, now: datetime, today: date) -> DemoResult:
+def load_demo(session: Session, *, now: datetime, today: date, rules: DeadlineRules) -> DemoResult:
     """Load the demonstration data once; (re)set the demo accounts' password every time."""
     password = "-".join(secrets.choice(_WORDS) for _ in range(4))
     result = DemoResult(password=password, loaded=find_authority(session, "LEICS") is None)
@@ -125,6 +126,7 @@ def load_demo(session: Session, *, now: datetime, today: date) -> DemoResult:
             random.Random(2025),  # noqa: S311
             now=now,
             today=today,
+            rules=rules,
             recorded_by=caseworker,
         )
         maker.leicestershire()
@@ -149,9 +151,11 @@ class _CaseMaker:
         *,
         now: datetime,
         today: date,
+        rules: DeadlineRules,
         recorded_by: User | None,
     ):
         self.session, self.rng, self.now, self.today = session, rng, now, today
+        self.rules = rules
         self.recorded_by = recorded_by
         self.references = set(session.scalars(sa.select(Case.reference)))
         self.references.update(seed.reference for seed in LEICESTERSHIRE_2024_25)
@@ -299,7 +303,14 @@ class _CaseMaker:
             compliance_outcome=compliance[0] if compliance else None,
             compliance_date=compliance[1] if compliance else None,
         )
-        create_case(self.session, data, actor=self.recorded_by, now=self.now, today=self.today)
+        create_case(
+            self.session,
+            data,
+            actor=self.recorded_by,
+            now=self.now,
+            today=self.today,
+            rules=self.rules,
+        )
         self.count += 1
 
     def _reference(self, decided: date) -> str:

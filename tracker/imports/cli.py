@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.cli import writes
 from tracker.extensions import db
 from tracker.plumbing import clock
+from tracker.plumbing.settings import deadline_rules
 from tracker.services.imports import ImportFileError, import_cases
 
 import_cli = AppGroup("import", help="Import earlier years' records from CSV files.")
@@ -29,7 +31,14 @@ def import_cases_command(path: Path) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from error
     try:
-        result = import_cases(db.session, content, actor=None, now=clock.now(), today=clock.today())
+        result = import_cases(
+            db.session,
+            content,
+            actor=None,
+            now=clock.now(),
+            today=clock.today(),
+            rules=deadline_rules(current_app.config),
+        )
     except ImportFileError as error:
         raise click.ClickException(f"{path}: {error.message}. Nothing was imported.") from error
     click.echo(result.summary)

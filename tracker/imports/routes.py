@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from tracker.extensions import db
 from tracker.imports.forms import ImportForm
 from tracker.plumbing import clock
+from tracker.plumbing.settings import deadline_rules
 from tracker.services import imports
 from tracker.services.import_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from tracker.web import access, unit_of_work
@@ -39,6 +40,7 @@ def cases() -> ResponseReturnValue:
                     actor=access.acting_user(),
                     now=clock.now(),
                     today=clock.today(),
+                    rules=deadline_rules(current_app.config),
                 )
             except imports.ImportFileError as error:
                 unit_of_work.discard()

@@ -1,10 +1,8 @@
 """The one place that reads the clock; everything else is handed `now` or `today`."""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-# Deadlines are the dates people in England and Wales read on their calendars.
-LOCAL_TIME = ZoneInfo("Europe/London")
+from tracker.plumbing.local_time import local_date
 
 
 def now() -> datetime:
@@ -14,4 +12,4 @@ def now() -> datetime:
 
 def today() -> date:
     """Today's date where the Ombudsman and the councils work."""
-    return now().astimezone(LOCAL_TIME).date()
+    return local_date(now())

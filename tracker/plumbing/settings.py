@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -35,7 +37,9 @@ def complete(app: Flask) -> None:
     except ValueError as error:
         raise RuntimeError(f"SMTP_URL: {error}") from error
     try:
-        deadlines.configure(calendar=calendar, defaults=app.config["DEFAULT_DEADLINES"])
+        app.config["DEADLINE_RULES"] = deadlines.DeadlineRules.from_settings(
+            calendar, app.config["DEFAULT_DEADLINES"]
+        )
     except ValueError as error:
         raise RuntimeError(f"DEFAULT_DEADLINES: {error}") from error
 
@@ -64,3 +68,9 @@ def _instance_secret(path: Path) -> str:
         finally:
             os.unlink(temporary)
     return path.read_text().strip()
+
+
+def deadline_rules(config: Mapping[str, Any]) -> deadlines.DeadlineRules:
+    """The deployment's deadline rules, as `complete` built them from its configuration."""
+    rules: deadlines.DeadlineRules = config["DEADLINE_RULES"]
+    return rules

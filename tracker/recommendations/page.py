@@ -11,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import Recommendation
 from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
+from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.forms import (
     DueDateForm,
     EventDateForm,
@@ -64,7 +65,9 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         case=recommendation.case,
         history=around.history,
         problems=deadlines.compute_deadline(
-            recommendation.text, recommendation.case.decision_date
+            recommendation.text,
+            recommendation.case.decision_date,
+            rules=deadline_rules(current_app.config),
         ).problems,
         today=clock.today(),
         forms=forms,

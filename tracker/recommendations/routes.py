@@ -11,12 +11,14 @@ from flask_wtf import FlaskForm
 from tracker.extensions import db
 from tracker.models import Recommendation, User
 from tracker.plumbing import clock
+from tracker.plumbing.formats import long_date
 from tracker.plumbing.pagination import page_number, paginate
+from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.page import FORMS, event_form, render_page
 from tracker.services import compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import DomainError
-from tracker.web import access, long_date
+from tracker.web import access
 from tracker.web.access import Permission
 from tracker.web.forms import form_int, show_refusal
 
@@ -183,6 +185,7 @@ def record_event_date(recommendation_id: int, position: int) -> ResponseReturnVa
             expected_version=form_int(form.version.data),
             actor=access.acting_user(),
             now=clock.now(),
+            rules=deadline_rules(current_app.config),
         )
         return "The date was recorded and the deadline worked out again."
 

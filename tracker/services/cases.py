@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import deadlines
+from tracker.deadlines import DeadlineRules
 from tracker.models import (
     Authority,
     Case,
@@ -118,10 +119,16 @@ class _Checked:
 
 
 def create_case(
-    session: Session, data: CaseInput, *, actor: User | None, now: datetime, today: date
+    session: Session,
+    data: CaseInput,
+    *,
+    actor: User | None,
+    now: datetime,
+    today: date,
+    rules: DeadlineRules,
 ) -> Case:
     """Record a case and its recommendations, or raise ValidationError naming each problem."""
-    case = add_case(session, data, actor=actor, now=now, today=today)
+    case = add_case(session, data, actor=actor, now=now, today=today, rules=rules)
     record_created(session, case, actor=actor, now=now)
     return case
 
@@ -133,12 +140,13 @@ def add_case(
     actor: User | None,
     now: datetime,
     today: date,
+    rules: DeadlineRules,
     known: KnownRecords | None = None,
 ) -> Case:
     """Check a new case and add it and its recommendations to the session, or raise
     ValidationError naming each problem. Nothing is flushed or put on record yet: call
     `record_created` next. Cases added together are inserted together (an import)."""
-    checked = check_case(session, data, today, known=known)
+    checked = check_case(session, data, today, rules=rules, known=known)
     case = Case(
         created_by_id=actor.id if actor else None,
         created_at=now,
@@ -163,7 +171,7 @@ def add_case(
             created_at=now,
             updated_at=now,
         )
-        apply_deadline(recommendation, case.decision_date)
+        apply_deadline(recommendation, case.decision_date, rules)
         session.add(recommendation)
     return case
 
@@ -199,6 +207,7 @@ def update_case(
     actor: User | None,
     now: datetime,
     today: date,
+    rules: DeadlineRules,
     known: KnownRecords | None = None,
     batched: bool = False,
 ) -> Case:
@@ -210,7 +219,7 @@ def update_case(
     """
     if case.version != expected_version:
         raise ConflictError(CONFLICT_MESSAGE)
-    checked = check_case(session, data, today, existing=case, known=known)
+    checked = check_case(session, data, today, rules=rules, existing=case, known=known)
     before = audit.snapshot(case, CASE_FIELDS)
     _apply_details(case, data, checked, now)
     old, new = audit.changes(before, audit.snapshot(case, CASE_FIELDS))
@@ -221,7 +230,7 @@ def update_case(
             session, action="case.updated", entity=case, actor=actor, now=now, before=old, after=new
         )
         if "decision_date" in new:
-            _redate(session, case, actor=actor, now=now)
+            _redate(session, case, actor=actor, now=now, rules=rules)
     return case
 
 
@@ -291,11 +300,13 @@ def _write_version(session: Session) -> None:
         raise ConflictError(CONFLICT_MESSAGE) from error
 
 
-def _redate(session: Session, case: Case, *, actor: User | None, now: datetime) -> None:
+def _redate(
+    session: Session, case: Case, *, actor: User | None, now: datetime, rules: DeadlineRules
+) -> None:
     """A corrected decision date moves the deadlines its recommendations' words give."""
     for recommendation in case.recommendations:
         before = audit.snapshot(recommendation, DEADLINE_FIELDS)
-        apply_deadline(recommendation, case.decision_date)
+        apply_deadline(recommendation, case.decision_date, rules)
         old, new = audit.changes(before, audit.snapshot(recommendation, DEADLINE_FIELDS))
         if new:
             recommendation.updated_at = now
@@ -331,6 +342,7 @@ def check_case(
     data: CaseInput,
     today: date,
     *,
+    rules: DeadlineRules,
     existing: Case | None = None,
     known: KnownRecords | None = None,
     with_compliance: bool = False,
@@ -358,7 +370,7 @@ def check_case(
     compliance = _check_compliance(data, outcome, today, problems)
     recommendations = _recommendations(data.recommendations, outcome, problems)
     if data.decision_date is not None and "decision_date" not in problems:
-        _check_several_deadlines(data.recommendations, data.decision_date, problems)
+        _check_several_deadlines(data.recommendations, data.decision_date, rules, problems)
     if existing is not None and existing.recommendations and outcome not in (None, Outcome.UPHELD):
         problems["outcome"] = "A case with recommendations must stay upheld"
     if problems:
@@ -458,14 +470,19 @@ def _check_compliance(
 
 
 def _check_several_deadlines(
-    entries: list[RecommendationInput], decision_date: date, problems: dict[str, str]
+    entries: list[RecommendationInput],
+    decision_date: date,
+    rules: DeadlineRules,
+    problems: dict[str, str],
 ) -> None:
     """One recommendation holding several different deadlines is split, or the caseworker
     confirms it is all due on the latest: never the later date taken silently (issue 12)."""
     for index, entry in enumerate(entries):
         if entry.deadlines_confirmed or not (entry.text or "").strip():
             continue
-        count = len(deadlines.compute_deadline(entry.text, decision_date).distinct_deadlines)
+        count = len(
+            deadlines.compute_deadline(entry.text, decision_date, rules=rules).distinct_deadlines
+        )
         if count > 1:
             problems[f"recommendations.{index}.deadlines_confirmed"] = (
                 f"Recommendation {index + 1} holds {count} deadlines: split it into {count} "

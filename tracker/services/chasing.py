@@ -1,16 +1,17 @@
 """The scheduler's daily work: flag what became overdue, remind, chase, escalate, snapshot.
 
-Each job is a plain function of `(session, today)`: the scheduler and `flask sweep` call the
-same ones, and tests call them with fixed dates. They change many rows in set-based SQL and
-record their notices in the ledger, whose unique key (recommendation, kind, occasion) means a
-job run twice, or by two processes at once, never records the same notice twice.
-The caller commits.
+Each job is a plain function of `(session, today)` and, where it records notices or audit
+events, `now` (the instant they are recorded at): jobs never read the time. The scheduler and
+`flask sweep` read it once and call the same ones; tests call them with fixed values. They
+change many rows in set-based SQL and record their notices in the ledger, whose unique key
+(recommendation, kind, occasion) means a job run twice, or by two processes at once, never
+records the same notice twice. The caller commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -24,7 +25,6 @@ from tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from tracker.plumbing import clock
 from tracker.plumbing.database import insert_or_ignore, lock_for_transaction
 from tracker.services import audit, overview
 from tracker.services.notices import ledger
@@ -57,22 +57,22 @@ class RunReport:
         return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items())
 
 
-def run_daily_jobs(session: Session, today: date) -> RunReport:
+def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport:
     """Every job, in order, under one lock: concurrent runs wait rather than overlap."""
     lock_for_transaction(session, "tracker.chasing")
-    flagged, cleared = sweep_overdue(session, today)
+    flagged, cleared = sweep_overdue(session, today, now=now)
     return RunReport(
         overdue=flagged,
         no_longer_overdue=cleared,
-        reminders=send_reminders(session, today),
-        chasers=send_chasers(session, today),
-        escalations=escalate(session, today),
-        delayed_remedies=flag_delayed_remedies(session, today),
+        reminders=send_reminders(session, today, now=now),
+        chasers=send_chasers(session, today, now=now),
+        escalations=escalate(session, today, now=now),
+        delayed_remedies=flag_delayed_remedies(session, today, now=now),
         snapshots=take_snapshots(session, today),
     )
 
 
-def sweep_overdue(session: Session, today: date) -> tuple[int, int]:
+def sweep_overdue(session: Session, today: date, *, now: datetime) -> tuple[int, int]:
     """Mark recommendations that became overdue since the last run (with the day it noticed)
     and unmark those no longer overdue (closed, or a later date agreed); an audit event each.
     Returns how many were marked and unmarked."""
@@ -81,7 +81,7 @@ def sweep_overdue(session: Session, today: date) -> tuple[int, int]:
         sa.and_(Recommendation.overdue_condition(today), Recommendation.overdue_since.is_(None)),
         {"overdue_since": today},
         action="recommendation.overdue",
-        now=clock.now(),
+        now=now,
         before={"overdue_since": None},
         after={"overdue_since": today.isoformat()},
     )
@@ -93,14 +93,14 @@ def sweep_overdue(session: Session, today: date) -> tuple[int, int]:
         ),
         {"overdue_since": None},
         action="recommendation.no_longer_overdue",
-        now=clock.now(),
+        now=now,
         after={"overdue_since": None},
         note="Closed, or its agreed due date is no longer past",
     )
     return flagged, cleared
 
 
-def send_reminders(session: Session, today: date) -> int:
+def send_reminders(session: Session, today: date, *, now: datetime) -> int:
     """Remind the council's officers 14, 7 and 1 days before a due date, on those days only
     (not while their evidence waits for a caseworker)."""
     sent = 0
@@ -112,13 +112,13 @@ def send_reminders(session: Session, today: date) -> int:
                 ledger.Reminder(days),
                 sa.and_(COUNCIL_TO_ACT, Recommendation.due_date == due),
                 today,
-                now=clock.now(),
+                now=now,
             )
         )
     return sent
 
 
-def send_chasers(session: Session, today: date) -> int:
+def send_chasers(session: Session, today: date, *, now: datetime) -> int:
     """Chase overdue work the council still owes every 7 days, from its first day overdue:
     officers, caseworker copied. A run that missed a day catches up; nothing is chased
     twice in a week."""
@@ -133,10 +133,10 @@ def send_chasers(session: Session, today: date) -> int:
         .exists()
     )
     condition = sa.and_(COUNCIL_TO_ACT, Recommendation.due_date < today, ~chased_lately)
-    return len(ledger.record(session, ledger.Chaser(), condition, today, now=clock.now()))
+    return len(ledger.record(session, ledger.Chaser(), condition, today, now=now))
 
 
-def escalate(session: Session, today: date) -> int:
+def escalate(session: Session, today: date, *, now: datetime) -> int:
     """Tell managers (caseworker copied) when work the council owes is 28 days overdue, once
     per due date."""
     condition = sa.and_(
@@ -147,12 +147,12 @@ def escalate(session: Session, today: date) -> int:
             Recommendation.escalated_on <= Recommendation.due_date,  # a date agreed since
         ),
     )
-    escalated = ledger.record(session, ledger.Escalation(), condition, today, now=clock.now())
-    _mark(session, escalated, "escalated_on", today, "recommendation.escalated")
+    escalated = ledger.record(session, ledger.Escalation(), condition, today, now=now)
+    _mark(session, escalated, "escalated_on", today, "recommendation.escalated", now)
     return len(escalated)
 
 
-def flag_delayed_remedies(session: Session, today: date) -> int:
+def flag_delayed_remedies(session: Session, today: date, *, now: datetime) -> int:
     """Flag work still not done 12 months after its due date as a delayed remedy."""
     condition = sa.and_(
         Recommendation.overdue_condition(today),
@@ -162,8 +162,8 @@ def flag_delayed_remedies(session: Session, today: date) -> int:
             Recommendation.delayed_remedy_since <= Recommendation.due_date,
         ),
     )
-    delayed = ledger.record(session, ledger.DelayedRemedy(), condition, today, now=clock.now())
-    _mark(session, delayed, "delayed_remedy_since", today, "recommendation.delayed_remedy")
+    delayed = ledger.record(session, ledger.DelayedRemedy(), condition, today, now=now)
+    _mark(session, delayed, "delayed_remedy_since", today, "recommendation.delayed_remedy", now)
     return len(delayed)
 
 
@@ -197,13 +197,15 @@ def take_snapshots(session: Session, today: date) -> int:
     return len(taken.all())
 
 
-def _mark(session: Session, ids: list[int], column: str, today: date, action: str) -> None:
+def _mark(
+    session: Session, ids: list[int], column: str, today: date, action: str, now: datetime
+) -> None:
     for start in range(0, len(ids), _CHUNK):
         audit.change_recommendations(
             session,
             Recommendation.id.in_(ids[start : start + _CHUNK]),
             {column: today},
             action=action,
-            now=clock.now(),
+            now=now,
             after={column: today.isoformat()},
         )

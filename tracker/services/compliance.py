@@ -30,7 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.permissions import Permission, can
-from tracker.plumbing import clock
+from tracker.plumbing.local_time import local_date
 from tracker.plumbing.storage import StoredFile
 from tracker.services import audit
 from tracker.services.errors import (
@@ -169,7 +169,7 @@ def review(
     if decision is ReviewDecision.ACCEPT:
         assert latest is not None  # evidence_submitted means a submission exists
         recommendation.status = RecommendationStatus.ACCEPTED
-        recommendation.completed_on = latest.submitted_at.astimezone(clock.LOCAL_TIME).date()
+        recommendation.completed_on = local_date(latest.submitted_at)
         recommendation.closed_at = now
     elif decision is ReviewDecision.CHANGES_REQUESTED:
         recommendation.status = RecommendationStatus.CHANGES_REQUESTED
@@ -415,7 +415,7 @@ def settle_case(session: Session, case: Case, *, actor: User | None, now: dateti
     case.updated_at = now
     if outcome != case.compliance_outcome:
         case.compliance_outcome = outcome
-        case.compliance_date = now.astimezone(clock.LOCAL_TIME).date() if outcome else None
+        case.compliance_date = local_date(now) if outcome else None
     with stale_as_conflict("The case changed while this was being saved. Try again."):
         session.flush()
     if outcome == before["compliance_outcome"]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.deadlines import DeadlineRules
 from tracker.models import Authority, Case, User, normalise_reference
 from tracker.plumbing.database import begin_writing, lock_for_transaction
 from tracker.services import audit
@@ -73,7 +74,13 @@ class ImportResult:
 
 
 def import_cases(
-    session: Session, content: bytes, *, actor: User | None, now: datetime, today: date
+    session: Session,
+    content: bytes,
+    *,
+    actor: User | None,
+    now: datetime,
+    today: date,
+    rules: DeadlineRules,
 ) -> ImportResult:
     """Create, correct or leave each case in the CSV `content`; the caller commits.
 
@@ -83,7 +90,7 @@ def import_cases(
     rows = read_rows(content)
     begin_writing(session)
     lock_for_transaction(session, "import cases")  # one import at a time
-    return _Import(session, rows, actor=actor, now=now, today=today).run()
+    return _Import(session, rows, actor=actor, now=now, today=today, rules=rules).run()
 
 
 class _Import:
@@ -103,9 +110,10 @@ class _Import:
         actor: User | None,
         now: datetime,
         today: date,
+        rules: DeadlineRules,
     ) -> None:
         self.session, self.rows = session, rows
-        self.actor, self.now, self.today = actor, now, today
+        self.actor, self.now, self.today, self.rules = actor, now, today, rules
         self.result = ImportResult()
         self.added: list[Case] = []  # the chunk's new cases, to put on record once inserted
         self.first_line: dict[str, int] = {}  # reference → the line it was first on
@@ -212,7 +220,9 @@ class _Import:
         change is written and put on record now; otherwise with the chunk's."""
         session, actor, now, today = self.session, self.actor, self.now, self.today
         if case is None:
-            created = add_case(session, data, actor=actor, now=now, today=today, known=self.known)
+            created = add_case(
+                session, data, actor=actor, now=now, today=today, rules=self.rules, known=self.known
+            )
             if alone:
                 record_created(session, created, actor=actor, now=now)
                 self.known.case_ids[created.reference] = created.id
@@ -232,6 +242,7 @@ class _Import:
             actor=actor,
             now=now,
             today=today,
+            rules=self.rules,
             known=self.known,
             batched=not alone,
         )
@@ -261,6 +272,7 @@ class _Import:
                 self.session,
                 data,
                 self.today,
+                rules=self.rules,
                 existing=case,
                 known=self.known,
                 with_compliance=True,

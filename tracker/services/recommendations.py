@@ -26,8 +26,11 @@ STALE_MESSAGE = (
 AGREED_BY_PEOPLE = frozenset({DueDateSource.CASEWORKER, DueDateSource.EXTENSION})
 
 
-def apply_deadline(recommendation: Recommendation, decision_date: date) -> deadlines.Deadline:
-    """Read the deadline from the recommendation's words and any recorded event dates.
+def apply_deadline(
+    recommendation: Recommendation, decision_date: date, rules: deadlines.DeadlineRules
+) -> deadlines.Deadline:
+    """Read the deadline from the recommendation's words and any recorded event dates, by the
+    deployment's `rules`.
 
     The parts are kept on the record; the agreed date follows the words unless a caseworker
     set it or an extension moved it.
@@ -38,7 +41,11 @@ def apply_deadline(recommendation: Recommendation, decision_date: date) -> deadl
         if part.awaits_event and part.event_date
     }
     result = deadlines.compute_deadline(
-        recommendation.text, decision_date, kind=recommendation.kind.value, event_dates=events
+        recommendation.text,
+        decision_date,
+        kind=recommendation.kind.value,
+        event_dates=events,
+        rules=rules,
     )
     _keep_parts(recommendation, result, events)
     recommendation.explicit = result.explicit
@@ -103,6 +110,7 @@ def record_event_date(
     expected_version: int,
     actor: User,
     now: datetime,
+    rules: deadlines.DeadlineRules,
 ) -> Recommendation:
     """Record when the event a deadline part waits for happened; the part then has a date."""
     _check_current(recommendation, expected_version)
@@ -116,7 +124,7 @@ def record_event_date(
     before = audit.snapshot(recommendation, DEADLINE_FIELDS)
     previous_event_date = part.event_date
     part.event_date = event_date
-    apply_deadline(recommendation, recommendation.case.decision_date)
+    apply_deadline(recommendation, recommendation.case.decision_date, rules)
     recommendation.updated_at = now
     _flush(session)
     old, new = audit.changes(before, audit.snapshot(recommendation, DEADLINE_FIELDS))

@@ -75,7 +75,18 @@ class Rate:
         """Rounded half up to the published places."""
         return None if value is None else round_half_up(value, self.places)
 
+    @property
+    def unit(self) -> str:
+        """What follows the figure in a table cell: `%`, or nothing for per 100,000."""
+        return "%" if self.scale == 100 else ""
 
+    @property
+    def unit_in_words(self) -> str:
+        """What follows the figure in a sentence or a chart: `%` or ` per 100,000`."""
+        return "%" if self.scale == 100 else f" per {self.scale:,}"
+
+
+# The published rates, in the order pages, CSV and charts show them: their one definition.
 RATES = (
     Rate("uphold_rate", "Uphold rate", 100, 0),
     Rate("satisfactory_remedy_rate", "Satisfactory remedy rate", 100, 0),

@@ -20,12 +20,8 @@ from tracker.web.access import Permission
 
 bp = Blueprint("stats", __name__, url_prefix="/statistics")
 TREND_YEARS = 5
-TREND_FIGURES = (
-    ("compliance_rate", "Compliance rate", "%"),
-    ("uphold_rate", "Uphold rate", "%"),
-    ("upheld_per_100k", "Upheld decisions per 100,000 residents", " per 100,000"),
-    ("on_time_rate", "On-time rate", "%"),
-)
+# The rates charted over the years, by name (statistics.RATES defines them).
+TREND_FIGURES = ("compliance_rate", "uphold_rate", "upheld_per_100k", "on_time_rate")
 
 
 class PublishForm(FlaskForm):
@@ -86,14 +82,14 @@ def authority(code: str) -> ResponseReturnValue:
     trend = statistics.trend(db.session, council, [year, *earlier[: TREND_YEARS - 1]])
     trends = [
         Trend(
-            key=key,
-            title=title,
-            unit=unit,
+            key=rate.name,
+            title=rate.label,
+            unit=rate.unit_in_words,
             years=[f.year.label for f in trend],
-            values=[f.rates[key] for f in trend],
-            averages=[f.averages[key] for f in trend],
+            values=[f.rates[rate.name] for f in trend],
+            averages=[f.averages[rate.name] for f in trend],
         )
-        for key, title, unit in TREND_FIGURES
+        for rate in (statistics.RATES_BY_NAME[name] for name in TREND_FIGURES)
     ]
     form = PublishForm(year=year.label)
     return render_template(

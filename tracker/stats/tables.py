@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tracker.services.statistics import AuthorityFigures
+from tracker.services.statistics import RATES, AuthorityFigures
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,7 @@ COLUMNS = (
     Column("dealt_with", "Complaints dealt with", _count("complaints_dealt_with")),
     Column("investigated", "Investigated", _count("investigated")),
     Column("upheld", "Upheld", _count("upheld")),
-    Column("uphold_rate", "Uphold rate", _rate("uphold_rate"), unit="%"),
-    Column(
-        "satisfactory_remedy_rate",
-        "Satisfactory remedy rate",
-        _rate("satisfactory_remedy_rate"),
-        unit="%",
-    ),
-    Column("compliance_rate", "Compliance rate", _rate("compliance_rate"), unit="%"),
-    Column("on_time_rate", "On-time rate", _rate("on_time_rate"), unit="%"),
-    Column("upheld_per_100k", "Upheld per 100,000 residents", _rate("upheld_per_100k")),
+    *(Column(rate.name, rate.label, _rate(rate.name), unit=rate.unit) for rate in RATES),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -64,14 +55,13 @@ def sort_rows(
 
 def as_csv(rows: Sequence[AuthorityFigures]) -> str:
     """The rows as CSV, with each rate's similar-authority average beside it."""
-    rates = [column for column in COLUMNS if column.unit or column.key == "upheld_per_100k"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
         ["code", "authority", "type", "population", "year"]
         + ["complaints_dealt_with", "not_for_us", "assessed_and_closed", "investigated"]
         + ["upheld", "satisfactory_remedies", "compliance_outcomes"]
-        + [f"{column.key}{suffix}" for column in rates for suffix in ("", "_average")]
+        + [f"{rate.name}{suffix}" for rate in RATES for suffix in ("", "_average")]
     )
     for row in rows:
         counts = row.counts
@@ -83,8 +73,8 @@ def as_csv(rows: Sequence[AuthorityFigures]) -> str:
             + [counts.compliance_outcomes]
             + [
                 _number(value)
-                for column in rates
-                for value in (row.rates[column.key], row.averages[column.key])
+                for rate in RATES
+                for value in (row.rates[rate.name], row.averages[rate.name])
             ]
         )
     return buffer.getvalue()

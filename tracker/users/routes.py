@@ -90,8 +90,8 @@ def reset_two_step(user_id: int) -> ResponseReturnValue:
 
 def _form(obj: User | None = None) -> UserForm:
     form = UserForm(obj=obj)
-    codes = authority_choices(db.session, sa.true())
-    form.authority.choices = options(codes, blank="Not a council officer")
+    councils = authority_choices(db.session, sa.true())  # an admin may pick any council
+    form.authority.choices = options(councils, blank="Not a council officer")
     return form
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, abort, current_app, g, request
@@ -20,6 +19,7 @@ from tracker.auth.signing_in import session_limits
 from tracker.extensions import db, login_manager
 from tracker.models import User
 from tracker.plumbing import clock, filetypes
+from tracker.plumbing.formats import long_date, long_datetime, short_date
 from tracker.plumbing.storage import Store, store_for
 from tracker.services import sessions
 from tracker.web import access, unit_of_work
@@ -103,25 +103,6 @@ def _note_session_use() -> None:
         return
     if current_user.is_authenticated:
         unit_of_work.save_early()
-
-
-def long_date(value: date | None) -> str:
-    """`28 February 2025`, as GOV.UK writes dates."""
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
-def short_date(value: date | None) -> str:
-    """`28 Feb 2025`, for tables."""
-    return f"{value.day} {value:%b %Y}" if value else ""
-
-
-def long_datetime(value: datetime | None) -> str:
-    """`23 November 2026 at 3:45pm`, in UK time."""
-    if value is None:
-        return ""
-    local = value.astimezone(clock.LOCAL_TIME)
-    hour = local.hour % 12 or 12
-    return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def file_size(size: int) -> str:

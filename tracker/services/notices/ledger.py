@@ -25,6 +25,7 @@ from tracker.models import (
     User,
 )
 from tracker.plumbing.database import insert_or_ignore
+from tracker.plumbing.formats import long_date
 
 _CHUNK = 5000
 COUNCIL_OFFICERS = (User.role == Role.OFFICER) & (User.authority_id == Case.authority_id)
@@ -92,11 +93,6 @@ class About:
         """The recommendation's words, indented, shortened if long."""
         words = " ".join(self.text.split())
         return "  " + (words if len(words) <= 600 else words[:597] + "…")
-
-
-def long_date(value: date) -> str:
-    """`1 December 2026`."""
-    return f"{value.day} {value:%B %Y}"
 
 
 class Notice:
