@@ -275,13 +275,9 @@ def as_published(figures: AuthorityFigures) -> dict[str, Any]:
         "assessed_and_closed": counts.assessed_and_closed,
         "investigated": counts.investigated,
         "upheld": counts.upheld,
-        "uphold_rate": _number(rates["uphold_rate"]),
         "satisfactory_remedies": counts.satisfactory_remedies,
-        "satisfactory_remedy_rate": _number(rates["satisfactory_remedy_rate"]),
         "compliance_outcomes": counts.compliance_outcomes,
-        "compliance_rate": _number(rates["compliance_rate"]),
-        "on_time_rate": _number(rates["on_time_rate"]),
-        "upheld_per_100k": _number(rates["upheld_per_100k"]),
+        **{rate.name: _number(rates[rate.name]) for rate in RATES},
         "averages": {name: _number(figures.averages[name]) for name in AVERAGED},
     }
 
