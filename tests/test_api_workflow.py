@@ -201,3 +201,28 @@ def test_more_time_cannot_be_agreed_once_the_work_is_judged(client, api) -> None
     assert "reopen it" in error(decided, 409)["message"]
     status = client.get(f"/api/v1/recommendations/{api['id']}", headers=api["caseworker"]).json
     assert status["due_date"] == "2026-12-01"
+
+
+def test_a_recommendation_says_what_the_caller_may_do_next(client, api) -> None:
+    path = f"/api/v1/recommendations/{api['id']}"
+    assert client.get(path, headers=api["officer"]).json["actions"] == [
+        "request_extension",
+        "submit_evidence",
+    ]
+    assert client.get(path, headers=api["caseworker"]).json["actions"] == [
+        "record_event_date",
+        "review",
+        "set_due_date",
+    ]
+    client.post(
+        f"{path}/extension", json={"until": "2027-01-31", "reason": "x"}, headers=api["officer"]
+    )
+    assert client.get(path, headers=api["officer"]).json["actions"] == ["submit_evidence"]
+    assert "decide_extension" in client.get(path, headers=api["caseworker"]).json["actions"]
+    upload(client, api)
+    review(client, api, "accept")
+    assert client.get(path, headers=api["caseworker"]).json["actions"] == [
+        "record_event_date",
+        "reopen",
+    ]
+    assert client.get(path, headers=api["officer"]).json["actions"] == []

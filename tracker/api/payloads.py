@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ from tracker.models import (
     ExtensionRequest,
     Recommendation,
 )
+from tracker.services.compliance import Action
 
 
 def authority_payload(authority: Authority) -> dict[str, Any]:
@@ -24,9 +26,12 @@ def authority_payload(authority: Authority) -> dict[str, Any]:
     }
 
 
-def recommendation_payload(recommendation: Recommendation, today: date) -> dict[str, Any]:
-    """A recommendation as the API shows it; `overdue` is worked out as of `today`."""
-    return {
+def recommendation_payload(
+    recommendation: Recommendation, today: date, actions: Iterable[Action] | None = None
+) -> dict[str, Any]:
+    """A recommendation as the API shows it; `overdue` is worked out as of `today`; with
+    `actions` (what the person asking may do next) when they are given."""
+    payload = {
         "id": recommendation.id,
         "case": recommendation.case.reference,
         "position": recommendation.position,
@@ -52,6 +57,9 @@ def recommendation_payload(recommendation: Recommendation, today: date) -> dict[
         "overdue": recommendation.is_overdue(today),
         "version": recommendation.version,
     }
+    if actions is not None:
+        payload["actions"] = sorted(action.value for action in actions)
+    return payload
 
 
 def case_payload(case: Case, today: date) -> dict[str, Any]:

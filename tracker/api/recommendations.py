@@ -19,6 +19,7 @@ from tracker.api.schemas import (
     RecommendationPageSchema,
     RecommendationQuerySchema,
     RecommendationSchema,
+    RecommendationWithActionsSchema,
     ReviewAcceptSchema,
     ReviewRefuseSchema,
     ReviewSchema,
@@ -72,13 +73,14 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/<int:recommendation_id>", methods=["GET"])
-@blp.response(200, RecommendationSchema)
+@blp.response(200, RecommendationWithActionsSchema)
 @blp.answers(401, 404)
 @access.signed_in
 def read(recommendation_id: int) -> dict[str, Any]:
     """One recommendation. A council officer can see only their own council's."""
     recommendation = access.recommendation(recommendation_id)
-    return recommendation_payload(recommendation, clock.today())
+    actions = compliance.actions_for(db.session, recommendation, access.acting_user())
+    return recommendation_payload(recommendation, clock.today(), actions)
 
 
 @blp.route("/<int:recommendation_id>/evidence", methods=["POST"])

@@ -19,7 +19,7 @@ from tracker.plumbing import years
 from tracker.plumbing.pagination import MAX_PER_PAGE
 from tracker.services.authorities import LARGEST_POPULATION
 from tracker.services.cases import MAX_AMOUNT
-from tracker.services.compliance import MAX_FILES, MAX_NOTE
+from tracker.services.compliance import MAX_FILES, MAX_NOTE, Action
 
 # Text the API takes has no NUL character (tracker.web refuses one with a 422 naming the
 # field): said as a pattern, the same in ECMA-262 and Python, so clients and generators see it.
@@ -177,6 +177,16 @@ class RecommendationSchema(Schema):
     overdue = fields.Boolean(required=True)
     version = fields.Integer(
         required=True, metadata={"description": "Send it back with a change to refuse stale ones"}
+    )
+
+
+class RecommendationWithActionsSchema(RecommendationSchema):
+    """One recommendation, with what the person asking may do to it next."""
+
+    actions = fields.List(
+        fields.String(validate=_one_of(Action)),
+        required=True,
+        metadata={"description": "What the token's owner may do next, as the pages offer it"},
     )
 
 

@@ -374,6 +374,15 @@ class Action(enum.StrEnum):
     RECORD_EVENT_DATE = "record_event_date"
 
 
+def actions_for(
+    session: Session, recommendation: Recommendation, user: User | None
+) -> frozenset[Action]:
+    """What `user` may do next to `recommendation` as it stands now (`available_actions`)."""
+    return available_actions(
+        recommendation, user, pending_extension=pending_extension(session, recommendation)
+    )
+
+
 def available_actions(
     recommendation: Recommendation,
     user: User | None,

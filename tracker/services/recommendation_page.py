@@ -91,6 +91,6 @@ def recommendation_page(
         history=audit.history(session, AuditEvent.recommendation_id == recommendation.id),
         actions=compliance.available_actions(
             recommendation, user, pending_extension=pending_extension
-        ),
+        ),  # what `compliance.actions_for` gives, from the extension already loaded
         awaits_review=recommendation.status is RecommendationStatus.EVIDENCE_SUBMITTED,
     )
