@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from tracker.extensions import db
-from tracker.models import Recommendation, User
+from tracker.models import ExtensionStatus, Recommendation, User
 from tracker.plumbing import clock
 from tracker.plumbing.formats import long_date
 from tracker.plumbing.pagination import page_number, paginate
@@ -134,7 +134,7 @@ def _decision(recommendation: Recommendation, form: FlaskForm, user: User) -> st
         now=clock.now(),
         expected_version=form_int(form.version.data),
     )
-    if extension.status.value == "agreed":
+    if extension.status is ExtensionStatus.AGREED:
         return f"More time agreed: the due date is now {long_date(recommendation.due_date)}."
     return "The request for more time was refused."
 
