@@ -21,6 +21,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from werkzeug.serving import make_server
 
 from config import database_url
@@ -36,6 +38,27 @@ SERVER_URL = database_url(os.environ.get("DATABASE_URL"))
 USING_POSTGRES = bool(SERVER_URL and SERVER_URL.startswith("postgresql"))
 
 accounts.use_fast_hashing()
+
+
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for the whole session.
+
+    Every test builds a fresh application, whose Jinja environment would otherwise compile
+    each template again; the bucket's checksum of the source still catches an edited template.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecode()
 
 
 @dataclass(frozen=True)
@@ -104,6 +127,7 @@ def app(test_database: TestDatabase, tmp_path: Path) -> Iterator[Flask]:
             "EVIDENCE_DIR": str(tmp_path / "evidence"),
         }
     )
+    app.jinja_env.bytecode_cache = TEMPLATES
     yield app
     with app.app_context():
         db.engine.dispose()
