@@ -67,6 +67,42 @@ class TestDatabase:
 
     url: str
     template: Path | None  # SQLite: copied for each test
+    emptier: Emptier | None = None  # PostgreSQL: emptied before each test
+
+
+class Emptier:
+    """Empties every table of a PostgreSQL database and restarts its ids, in one round trip.
+
+    DELETE of a few rows costs milliseconds where TRUNCATE of every table costs a good part of
+    a second; the audit trail refuses both (triggers), and, as the superuser the suite connects
+    as, triggers (foreign keys included) are switched off for this transaction only.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url, poolclass=sa.pool.StaticPool)
+        with self.engine.connect() as connection:
+            sequences = connection.scalars(
+                sa.text(
+                    "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences"
+                    " WHERE schemaname = current_schema()"
+                )
+            ).all()
+        # Names from our own metadata and the catalogue, never from input.
+        self.statements = ";\n".join(
+            [
+                "SET LOCAL session_replication_role = replica",
+                *(f'DELETE FROM "{table.name}"' for table in Base.metadata.sorted_tables),  # noqa: S608
+                *(f"SELECT setval('{sequence}', 1, false)" for sequence in sequences),
+            ]
+        )
+
+    def empty(self) -> None:
+        """Leave every table empty, its next id 1."""
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(self.statements)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def migrate(url: str, instance_path: Path) -> None:
@@ -103,7 +139,9 @@ def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestData
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         for url in postgres_database(f"tracker_test_{os.getpid()}_{worker}"):
             migrate(url, instance)
-            yield TestDatabase(url=url, template=None)
+            emptier = Emptier(url)
+            yield TestDatabase(url=url, template=None, emptier=emptier)
+            emptier.dispose()
     else:
         template = tmp_path_factory.mktemp("template") / "tracker.db"
         migrate(f"sqlite:///{template}", instance)
@@ -117,8 +155,9 @@ def app(test_database: TestDatabase, tmp_path: Path) -> Iterator[Flask]:
         shutil.copy(test_database.template, tmp_path / "tracker.db")
         url = f"sqlite:///{tmp_path / 'tracker.db'}"
     else:
+        assert test_database.emptier is not None
         url = test_database.url
-        _empty_tables(url)
+        test_database.emptier.empty()
     app = create_app(
         {
             "TESTING": True,
@@ -131,17 +170,6 @@ def app(test_database: TestDatabase, tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def _empty_tables(url: str) -> None:
-    engine = sa.create_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        # The audit trail refuses TRUNCATE (a trigger); between tests, as the superuser the
-        # suite connects as, triggers are switched off for this transaction only.
-        connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture
