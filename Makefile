@@ -27,8 +27,12 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist); each worker has its own database, ports and
+# browser. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
+
 test: install assets browser redis ## Run the whole test suite (SQLite, or DATABASE_URL if set)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS)
 
 demo: install ## Load the demonstration data built from the source documents
 	$(FLASK) db upgrade
