@@ -27,8 +27,13 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install assets browser redis ## Run the whole test suite (SQLite, or DATABASE_URL if set)
-	$(BIN)/pytest
+# The suite runs on every core (pytest-xdist); each worker has its own database, ports and
+# browser, and an idle worker takes tests queued for a busy one (a few tests take 10 s or more).
+# `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
+
+test: install assets browser redis ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=worksteal
 
 demo: install ## Load the demonstration data built from the source documents
 	$(FLASK) db upgrade

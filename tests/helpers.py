@@ -198,8 +198,12 @@ _CSRF = re.compile(
 def csrf_token(client: FlaskClient, page: str) -> str:
     """The CSRF token from a form on `page`."""
     response = client.get(page)
-    match = _CSRF.search(response.get_data(as_text=True))
-    assert match, f"no CSRF token on {page} ({response.status_code})"
+    return _token_in(response.get_data(as_text=True), f"{page} ({response.status_code})")
+
+
+def _token_in(html: str, page: str) -> str:
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {page}"
     return match.group(1) or match.group(2)
 
 
@@ -218,12 +222,13 @@ def submit(
 
 
 def page_form(client: FlaskClient, page: str, prefix: str, **fields: Any) -> dict[str, Any]:
-    """One of several prefixed forms on `page` (`due-reason` …), with its token and version."""
+    """One of several prefixed forms on `page` (`due-reason` …), with its token and version,
+    read from one fetch of the page (every form of a session carries the same token)."""
     html = client.get(page).get_data(as_text=True)
     version = re.search(rf'name="{prefix}-version" type="hidden" value="(\d+)"', html)
     assert version, f"no {prefix} form on {page}"
     return {
-        f"{prefix}-csrf_token": csrf_token(client, page),
+        f"{prefix}-csrf_token": _token_in(html, page),
         f"{prefix}-version": version.group(1),
         **{f"{prefix}-{name}": value for name, value in fields.items()},
     }
