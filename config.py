@@ -93,6 +93,12 @@ class Config:
 
     PER_PAGE = 25
 
+    # GET /metrics answers only clients in these networks (comma-separated CIDR); others get
+    # 404. Empty: nobody. Behind a proxy (BEHIND_PROXY) the client is the forwarded address.
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+    # `flask scheduler` serves its own metrics (job runs) at HOST:PORT when set.
+    SCHEDULER_METRICS_ADDRESS = os.environ.get("SCHEDULER_METRICS_ADDRESS", "")
+
     # Annual review letters are signed for the Ombudsman, never by a named person.
     OMBUDSMAN_NAME = os.environ.get("OMBUDSMAN_NAME", "Local Government and Social Care Ombudsman")
     LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "The Ombudsman")

@@ -28,6 +28,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from tracker.plumbing import settings
 
     settings.complete(app)
+    if not app.testing:
+        from tracker.plumbing import logs
+
+        logs.configure()
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     _register_extensions(app)
@@ -64,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.imports.routes import bp as imports_bp
     from tracker.letters.routes import bp as letters_bp
     from tracker.notifications.routes import bp as notifications_bp
+    from tracker.operations.routes import bp as operations_bp
     from tracker.public.routes import bp as public_bp
     from tracker.recommendations.routes import bp as recommendations_bp
     from tracker.stats.routes import bp as stats_bp
@@ -86,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         public_bp,
         letters_bp,
         imports_bp,
+        operations_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -93,9 +99,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_web(app: Flask) -> None:
     from tracker import web
-    from tracker.web import http_errors, unit_of_work
+    from tracker.web import http_errors, request_log, unit_of_work
 
     web.init_app(app)
+    request_log.init_app(app)  # after web: its hook goes first of all
     http_errors.init_app(app)
     unit_of_work.init_app(app)
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
+import prometheus_client
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import Role
-from tracker.plumbing import clock
+from tracker.plumbing import clock, logs
 from tracker.plumbing.database import one_unit_of_work
 from tracker.plumbing.local_time import local_date
 from tracker.services import accounts
@@ -102,7 +102,11 @@ def sweep_command(today: datetime | None) -> None:
     now = clock.now()
     day = today.date() if today else local_date(now)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    click.echo(f"{day.isoformat()}: {scheduler.daily_jobs(app, day, now=now)}.")
+    report = scheduler.daily_jobs(app, day, now=now)
+    if report is None:
+        click.echo(f"{day.isoformat()}: skipped, another process is running the daily jobs.")
+    else:
+        click.echo(f"{day.isoformat()}: {report}.")
     sent = scheduler.deliver_email(app, now=now)
     click.echo(f"E-mail: {sent}." if sent else "E-mail is off: the notices are in the app.")
 
@@ -111,7 +115,11 @@ def sweep_command(today: datetime | None) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler in the foreground (one per deployment); Ctrl-C stops it."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure()  # JSON lines on standard error, one per job run
+    address = current_app.config["SCHEDULER_METRICS_ADDRESS"]
+    if address:
+        host, _, port = address.rpartition(":")
+        prometheus_client.start_http_server(int(port), addr=host or "127.0.0.1")
     click.echo("Scheduler running: daily jobs every hour, e-mail every 5 minutes.")
     try:
         scheduler.build_scheduler(current_app._get_current_object()).start()  # type: ignore[attr-defined]

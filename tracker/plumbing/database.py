@@ -34,12 +34,33 @@ def insert_or_ignore(session: Session, model: type[Any]) -> Insert:
     return module.insert(model).on_conflict_do_nothing()
 
 
+def upsert(session: Session, model: type[Any], values: dict[str, Any], *, key: str) -> Insert:
+    """`INSERT … ON CONFLICT (key) DO UPDATE` on either database: the row with this key gets
+    `values`, whether it existed or not."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = module.insert(model).values(values)
+    changes = {name: value for name, value in values.items() if name != key}
+    return statement.on_conflict_do_update(index_elements=[key], set_=changes)
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 def lock_for_transaction(session: Session, name: str) -> None:
     """On PostgreSQL, wait for an advisory lock held until the transaction ends, so two runs
     of the same job never overlap. SQLite lets one writer at a time anyway."""
     if session.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name))))
+
+
+def try_lock_for_transaction(session: Session, name: str) -> bool:
+    """On PostgreSQL, take the advisory lock held until the transaction ends if it is free;
+    False when another transaction holds it (the caller skips rather than wait). On SQLite
+    (one process, one writer at a time) always True."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_key(name)))))
 
 
 def upkeep(session: Session) -> None:

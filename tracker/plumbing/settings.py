@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from tracker import deadlines
-from tracker.plumbing import mail
+from tracker.plumbing import mail, metrics
 
 
 def complete(app: Flask) -> None:
@@ -32,6 +32,12 @@ def complete(app: Flask) -> None:
             f"WORKING_DAYS_CALENDAR is {calendar!r}; "
             f"use one of {', '.join(deadlines.WORKING_DAYS_CALENDARS)}"
         )
+    try:
+        app.config["METRICS_NETWORKS"] = metrics.parse_networks(
+            app.config["METRICS_ALLOWED_NETWORKS"]
+        )
+    except ValueError as error:
+        raise RuntimeError(f"METRICS_ALLOWED_NETWORKS: {error}") from error
     try:
         mail.configured_mailer(app.config)
     except ValueError as error:

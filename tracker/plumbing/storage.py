@@ -128,6 +128,19 @@ class Store:
         self.root = Path(root)
         self.max_bytes = max_bytes
 
+    def problem(self) -> str | None:
+        """None when files can be kept here, else a short reason (for the health check): the
+        folder exists, or can be made, and this process may write in it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return "folder cannot be created"
+        if not self.root.is_dir():
+            return "not a folder"
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            return "folder not writable"
+        return None
+
     def incoming(self, limit: int | None = None) -> HashingFile:
         """Where the next uploaded file streams to (at most `limit` bytes are written)."""
         return HashingFile(self.root / "incoming", self.max_bytes if limit is None else limit)

@@ -25,7 +25,7 @@ from tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from tracker.plumbing.database import insert_or_ignore, lock_for_transaction
+from tracker.plumbing.database import insert_or_ignore, try_lock_for_transaction
 from tracker.services import audit, overview
 from tracker.services.notices import ledger
 
@@ -57,9 +57,11 @@ class RunReport:
         return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items())
 
 
-def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport:
-    """Every job, in order, under one lock: concurrent runs wait rather than overlap."""
-    lock_for_transaction(session, "tracker.chasing")
+def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport | None:
+    """Every job, in order, under one lock; None when another run holds it (a second
+    scheduler process): that run does the work, and this one skips rather than wait."""
+    if not try_lock_for_transaction(session, "tracker.chasing"):
+        return None
     flagged, cleared = sweep_overdue(session, today, now=now)
     return RunReport(
         overdue=flagged,

@@ -30,6 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.permissions import Permission, can
+from tracker.plumbing import metrics
 from tracker.plumbing.local_time import local_date
 from tracker.plumbing.storage import StoredFile
 from tracker.services import audit
@@ -114,6 +115,8 @@ def submit_evidence(
         },
         note=submission.note,
     )
+    # Counted when recorded: a commit that then loses a race (409) is rare enough to ignore.
+    metrics.EVIDENCE_STORED.inc(len(files))
     return submission
 
 

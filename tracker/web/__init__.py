@@ -99,7 +99,7 @@ def load_user(token: str) -> User | None:
 def _note_session_use() -> None:
     """Load the signed-in person before the view runs, and save the session's last use now
     (at most once a minute), so that no view's own transaction ever carries it."""
-    if request.endpoint == "static" or is_api_request():
+    if request.endpoint == "static" or is_api_request() or unit_of_work.is_exempt(request.endpoint):
         return
     if current_user.is_authenticated:
         unit_of_work.save_early()

@@ -30,6 +30,20 @@ def init_app(app: Flask) -> None:
             app.view_functions[endpoint] = _one_unit_of_work(view)
 
 
+def exempt(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Leave a view out of the unit of work, and out of loading the signed-in person: it
+    writes nothing and must answer even when the database cannot (health, metrics)."""
+    view._unit_of_work = True  # type: ignore[attr-defined]
+    view._exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_exempt(endpoint: str | None) -> bool:
+    """Whether the view at `endpoint` was marked `exempt`."""
+    view = current_app.view_functions.get(endpoint or "")
+    return bool(getattr(view, "_exempt", False))
+
+
 def discard() -> None:
     """Undo this request's changes now, and save nothing more in it (a refusal shown on a page,
     whose answer is still a 200)."""

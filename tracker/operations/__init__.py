@@ -1,0 +1,1 @@
+"""What operators run the service by: the health check and the metrics."""
