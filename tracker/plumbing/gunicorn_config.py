@@ -1,4 +1,5 @@
-"""gunicorn settings read from the working folder: only what metrics need of it.
+"""gunicorn settings (`gunicorn --config python:tracker.plumbing.gunicorn_config`): only what
+metrics need of it.
 
 With PROMETHEUS_MULTIPROC_DIR set, a worker that exits leaves its files there; its live
 gauges are dropped here (its counters stay in the totals, as Prometheus expects).
