@@ -56,6 +56,38 @@ def record(
     return event
 
 
+def record_apart(
+    session: Session,
+    *,
+    action: str,
+    entity: Base,
+    actor: User | None,
+    now: datetime,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    about: Case | Recommendation | None = None,
+) -> None:
+    """Append one event in a short transaction of its own, committed at once, on another
+    connection than `session`'s (whose changes it neither sees nor commits).
+
+    A documented exception to one unit of work per request (`tracker.web.unit_of_work`), as a
+    failed sign-in attempt is: a refusal (an infected file, a scanner that did not answer)
+    must stay on the record although the request answers with an error, which rolls its own
+    transaction back. `entity`, `actor` and `about` must already have their ids.
+    """
+    with Session(bind=session.get_bind()) as apart, apart.begin():
+        record(
+            apart,
+            action=action,
+            entity=entity,
+            actor=actor,
+            now=now,
+            after=after,
+            note=note,
+            about=about,
+        )
+
+
 _EVENT_COLUMNS = [
     "occurred_at",
     "action",
