@@ -7,7 +7,6 @@ import logging
 from datetime import datetime
 from typing import IO, Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tracker.models import Recommendation, User
@@ -74,19 +73,13 @@ def _record(
     actor: User,
     now: datetime,
 ) -> None:
-    detail = after.get("signature") or after.get("reason")
-    try:
-        audit.record_apart(
-            session,
-            action=action,
-            entity=recommendation,
-            actor=actor,
-            now=now,
-            after=after,
-            note=f"{after['file']}: {detail}",
-        )
-    except SQLAlchemyError:
-        # The refusal stands either way; the log line above and this one keep what happened.
-        log.exception(
-            "could not audit %s of %s for recommendation %s", action, after, recommendation.id
-        )
+    """Audit a refusal so that it outlives the rollback of the request that was refused."""
+    audit.record_apart(
+        session,
+        action=action,
+        entity=recommendation,
+        actor=actor,
+        now=now,
+        after=after,
+        note=f"{after['file']}: {after.get('signature') or after.get('reason')}",
+    )
