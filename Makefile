@@ -15,7 +15,7 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --n
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test demo bench lint format install assets system-packages browser redis clean
+.PHONY: help run test demo bench lint format install assets system-packages browser redis clamav clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 # `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 
-test: install assets browser redis ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
+test: install assets browser redis clamav ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=worksteal
 
 demo: install ## Load the demonstration data built from the source documents
@@ -106,6 +106,12 @@ browser:
 # Debian's Redis for the rate-limit tests; each test starts a server of its own on a free port.
 redis:
 	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server; }
+
+# Debian's ClamAV daemon for the virus-scanning tests; the suite starts its own clamd with a
+# test signature of its own (freshclam is never needed), so the packaged service may stay off.
+clamav:
+	@command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] \
+	  || { $(SUDO) apt-get update -qq && $(APT_INSTALL) clamav-daemon; }
 
 clean: ## Remove the virtualenv, npm packages and built assets (keeps instance/)
 	rm -rf $(VENV) $(ASSETS)/node_modules $(STATIC)

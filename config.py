@@ -110,6 +110,14 @@ class Config:
     # files, for a signed-in caller they allow, accept more (see tracker.web.accepts_files).
     MAX_CONTENT_LENGTH = 1_000_000
 
+    # Virus scanning (ClamAV): when set, every evidence file is streamed to clamd before it is
+    # kept (tcp://host:3310 or unix:///run/clamav/clamd.ctl). Timeouts in seconds: to connect,
+    # and for each wait while a file streams and for the verdict; a scanner that takes longer
+    # refuses the file (503).
+    CLAMD_URL = os.environ.get("CLAMD_URL") or None
+    CLAMD_CONNECT_TIMEOUT = os.environ.get("CLAMD_CONNECT_TIMEOUT", "5")
+    CLAMD_TIMEOUT = os.environ.get("CLAMD_TIMEOUT", "60")
+
     # flask-smorest: the OpenAPI document is generated from the API's code.
     API_TITLE = "Remedy Tracker API"
     API_VERSION = "v1"

@@ -26,6 +26,7 @@ from jinja2.bccache import Bucket
 from werkzeug.serving import make_server
 
 from config import database_url
+from tests.clamav import Clamd
 from tests.helpers import TODAY, Builders
 from tests.mailserver import SmtpServer
 from tracker import create_app
@@ -207,6 +208,16 @@ def smtp(app: Flask) -> Iterator[SmtpServer]:
     server = SmtpServer()
     server.start()
     app.config.update(SMTP_URL=server.url, EMAIL_ENABLED=True, BASE_URL="https://tracker.example")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clamd]:
+    """A real clamd with the EICAR test signature, one per test worker, started when a test
+    first needs it and stopped at the end."""
+    server = Clamd(tmp_path_factory.mktemp("clamd"))
+    server.start()
     yield server
     server.stop()
 

@@ -74,3 +74,24 @@ def test_a_database_that_cannot_be_reached_fails_the_check(tmp_path) -> None:
         },
     }
     assert "127.0.0.1" not in response.get_data(as_text=True)
+
+
+def test_a_configured_scanner_is_checked_and_its_address_never_shown(
+    app, client, clamd, tmp_path
+) -> None:
+    scheduler.daily_jobs(app)
+    app.config["CLAMD_URL"] = clamd.tcp_url
+    assert client.get("/health").json["checks"]["virus_scanner"] == "ok"
+    app.config["CLAMD_URL"] = f"unix://{tmp_path / 'no-clamd.ctl'}"
+    response = client.get("/health")
+    assert response.status_code == 200  # scanning down refuses uploads, not the service
+    assert response.json == {
+        "status": "ok",
+        "checks": {
+            "database": "ok",
+            "evidence_store": "ok",
+            "virus_scanner": "not answering",
+            "scheduler": "ok",
+        },
+    }
+    assert str(tmp_path) not in response.get_data(as_text=True)

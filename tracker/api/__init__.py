@@ -15,7 +15,13 @@ from tracker.extensions import csrf, db
 from tracker.models import User
 from tracker.plumbing import clock
 from tracker.services import accounts
-from tracker.services.errors import ConflictError, FileTooLarge, StateError, ValidationError
+from tracker.services.errors import (
+    ConflictError,
+    FileTooLarge,
+    Infected,
+    StateError,
+    ValidationError,
+)
 from tracker.web import unit_of_work
 from tracker.web.http_errors import json_error
 from tracker.web.limits import api_limit
@@ -45,12 +51,17 @@ ERROR_ANSWERS: dict[int, tuple[str, str]] = {
         "Invalid",
         "A value is not valid; `fields` names each one with what is wrong. Text with a NUL "
         "character, or that is not valid Unicode (an unpaired surrogate such as `\\ud800`), "
-        "is refused this way too.",
+        "is refused this way too. A file with a virus in it answers code `infected`.",
     ),
     429: (
         "TooManyRequests",
         "Too many requests with this token (RATELIMIT_API): `Retry-After` says how many "
         "seconds to wait.",
+    ),
+    503: (
+        "Unavailable",
+        "A service this needs (the virus scanner) is down or too slow: nothing was saved. "
+        "Try again later (`Retry-After` says when).",
     ),
 }
 
@@ -111,6 +122,7 @@ def api_blueprint(name: str, description: str) -> TrackerBlueprint:
     )
     blueprint.register_error_handler(ValidationError, _validation_error)
     blueprint.register_error_handler(FileTooLarge, _too_large)
+    blueprint.register_error_handler(Infected, _infected)
     blueprint.register_error_handler(ConflictError, _conflict)
     blueprint.register_error_handler(StateError, _conflict)
     return blueprint
@@ -130,7 +142,7 @@ def init_api(app: Flask) -> None:
             answer["headers"] = {
                 "WWW-Authenticate": {"schema": {"type": "string"}, "example": 'Bearer realm="api"'}
             }
-        if name == "TooManyRequests":
+        if name in ("TooManyRequests", "Unavailable"):
             answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "example": 60}}
         api.spec.components.response(name, answer)
     for module in (authorities, cases, recommendations):
@@ -169,6 +181,10 @@ def token_user() -> User | None:
 
 def _validation_error(error: ValidationError) -> ResponseReturnValue:
     return json_error(422, "The request is not valid.", error.fields)
+
+
+def _infected(error: Infected) -> ResponseReturnValue:
+    return json_error(422, error.message, error.fields, code="infected")
 
 
 def _too_large(error: FileTooLarge) -> ResponseReturnValue:

@@ -35,7 +35,7 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
     ]
     try:
         compliance.check_file_count(chosen_count(request.files))
-        kept = kept_uploads(db.session, evidence_store(), files)
+        kept = kept_uploads(db.session, evidence_store(), files, recommendation=recommendation)
         submission = compliance.submit_evidence(
             db.session,
             recommendation,

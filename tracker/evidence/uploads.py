@@ -10,9 +10,18 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from tracker.models import Recommendation
+from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
-from tracker.plumbing.storage import Store, StoredFile, clean_name, publish_after_commit
-from tracker.services import compliance
+from tracker.plumbing.scanner import scanner_for
+from tracker.plumbing.storage import (
+    HashingFile,
+    Store,
+    StoredFile,
+    clean_name,
+    publish_after_commit,
+)
+from tracker.services import compliance, scanning
 from tracker.services.errors import FileTooLarge, ValidationError
 from tracker.web import access
 from tracker.web.bodies import accepts_files
@@ -36,16 +45,23 @@ def accepts_evidence(view: F) -> F:
 
 
 def kept_uploads(
-    session: Session, store: Store, uploads: Sequence[tuple[str, FileStorage, str]]
+    session: Session,
+    store: Store,
+    uploads: Sequence[tuple[str, FileStorage, str]],
+    *,
+    recommendation: Recommendation,
 ) -> list[tuple[StoredFile, str]]:
-    """Check each (field, file, note) upload by count, size and content; return the files to
-    record, which are published to the store when the session commits.
+    """Check each (field, file, note) upload by count, size and content, then scan it for
+    viruses when CLAMD_URL is set; return the files to record for `recommendation`, which
+    are published to the store when the session commits.
 
     Too many files, a file over the size limit (FileTooLarge) or of a type we do not accept
-    raise ValidationError naming the field, and nothing is kept.
+    raise ValidationError naming the field; a virus raises Infected, a scanner with no
+    verdict ScannerUnavailable (both audited). Nothing is kept then.
     """
     compliance.check_file_count(len(uploads))
     kept: list[tuple[StoredFile, str]] = []
+    checked: list[tuple[str, HashingFile, StoredFile]] = []
     for field, upload, note in uploads:
         received = store.received(upload)
         if received.too_large:
@@ -61,8 +77,35 @@ def kept_uploads(
                 {field: f"“{name}” is not a file we accept: send {ALLOWED_DESCRIPTION}"}
             )
         kept.append((stored, note))
+        checked.append((field, received, stored))
+    _scan(session, checked, recommendation)
     publish_after_commit(session, store, [stored for stored, _ in kept])
     return kept
+
+
+def _scan(
+    session: Session,
+    checked: Sequence[tuple[str, HashingFile, StoredFile]],
+    recommendation: Recommendation,
+) -> None:
+    """Stream each checked file to the virus scanner from its temporary file, in chunks."""
+    scanner = scanner_for(current_app.config)
+    if scanner is None:
+        return
+    actor, now = access.acting_user(), clock.now()
+    for field, received, stored in checked:
+        received.seek(0)
+        scanning.scan_evidence(
+            session,
+            scanner,
+            received,  # type: ignore[arg-type]
+            field=field,
+            file_name=stored.original_name,
+            sha256=stored.sha256,
+            recommendation=recommendation,
+            actor=actor,
+            now=now,
+        )
 
 
 def chosen(upload: FileStorage | None) -> bool:

@@ -18,6 +18,7 @@ from flask import current_app
 
 from tracker.extensions import db
 from tracker.plumbing import clock
+from tracker.plumbing.scanner import scanner_for
 from tracker.plumbing.storage import store_for
 from tracker.services import job_runs
 
@@ -68,11 +69,22 @@ def scheduler() -> str | None:
         db.session.rollback()
 
 
+def virus_scanner() -> Any:
+    """clamd answers PING, where scanning is configured (CLAMD_URL)."""
+    scanner = scanner_for(current_app.config)
+    if scanner is None:
+        return NOT_CONFIGURED
+    problem = scanner.problem()
+    if problem is None:
+        return None
+    log.warning("health: the virus scanner failed its check: %s", problem)
+    return "not answering"  # the detail names its address: logged, not shown
+
+
 CHECKS: tuple[Check, ...] = (
     Check("database", database, essential=True),
     Check("evidence_store", evidence_store, essential=True),
-    # LEAD: after merging the scanner (i14), add this line (`scanner_for` → None when unset):
-    # Check("virus_scanner", _scanner_problem, essential=False),
+    Check("virus_scanner", virus_scanner, essential=False),
     Check("scheduler", scheduler, essential=False),
 )
 

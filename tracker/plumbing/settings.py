@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from tracker import deadlines
-from tracker.plumbing import mail, metrics
+from tracker.plumbing import mail, metrics, scanner
 
 
 def complete(app: Flask) -> None:
@@ -42,6 +42,10 @@ def complete(app: Flask) -> None:
         mail.configured_mailer(app.config)
     except ValueError as error:
         raise RuntimeError(f"SMTP_URL: {error}") from error
+    try:
+        scanner.scanner_for(app.config)
+    except ValueError as error:
+        raise RuntimeError(f"Virus scanning: {error}") from error
     try:
         app.config["DEADLINE_RULES"] = deadlines.DeadlineRules.from_settings(
             calendar, app.config["DEFAULT_DEADLINES"]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from tracker.models import AuditEvent, Base, Case, Recommendation, User
 from tracker.models.base import UtcDateTime
+
+log = logging.getLogger(__name__)
 
 
 def record(
@@ -34,26 +37,102 @@ def record(
     """
     if getattr(entity, "id", None) is None:
         session.flush()
+    event = AuditEvent(
+        **_event_values(
+            action=action,
+            entity=entity,
+            actor=actor,
+            now=now,
+            before=before,
+            after=after,
+            note=note,
+            about=about,
+        )
+    )
+    session.add(event)
+    return event
+
+
+def record_apart(
+    session: Session,
+    *,
+    action: str,
+    entity: Base,
+    actor: User | None,
+    now: datetime,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    about: Case | Recommendation | None = None,
+) -> None:
+    """Append one event that stays on the record whether `session`'s transaction commits or
+    rolls back: it is written in a short transaction of its own, on its own connection, as
+    soon as that transaction ends. `entity`, `actor` and `about` must have their ids.
+
+    A documented exception to one unit of work per request (`tracker.web.unit_of_work`), as a
+    failed sign-in attempt is: a refusal (an infected file, a scanner that gave no verdict)
+    must stay on the record although the request answers with an error, which rolls its own
+    transaction back. It waits for that end rather than writing at once because the request
+    may hold SQLite's one write lock until then.
+    """
+    values = _event_values(
+        action=action, entity=entity, actor=actor, now=now, after=after, note=note, about=about
+    )
+    # Flask-SQLAlchemy's session is a scoped_session, which does not pass this question on.
+    actual = session() if isinstance(session, scoped_session) else session
+    if actual.in_transaction():
+        actual.info.setdefault(_APART, []).append(values)
+    else:
+        _write_apart(actual, [values])
+
+
+_APART = "tracker.services.audit.record_apart"
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _record_apart_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and (pending := session.info.pop(_APART, None)):
+        _write_apart(session, pending)
+
+
+def _write_apart(session: Session, events: list[dict[str, Any]]) -> None:
+    try:
+        with Session(bind=session.get_bind()) as apart, apart.begin():
+            apart.add_all(AuditEvent(**values) for values in events)
+    except sa.exc.SQLAlchemyError:
+        # The transaction it follows has ended; raising here would only hide the answer.
+        log.exception("could not record audit events %s", events)
+
+
+def _event_values(
+    *,
+    action: str,
+    entity: Base,
+    actor: User | None,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    about: Case | Recommendation | None = None,
+) -> dict[str, Any]:
+    """An event's columns, filed under the case or recommendation it is about."""
     filed_under = about or entity
     case_id = recommendation_id = None
     if isinstance(filed_under, Case):
         case_id = filed_under.id
     elif isinstance(filed_under, Recommendation):
         case_id, recommendation_id = filed_under.case_id, filed_under.id
-    event = AuditEvent(
-        occurred_at=now,
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        entity_type=entity.__class__.__name__.lower(),
-        entity_id=entity.id,  # type: ignore[attr-defined]
-        case_id=case_id,
-        recommendation_id=recommendation_id,
-        before=before,
-        after=after,
-        note=note,
-    )
-    session.add(event)
-    return event
+    return {
+        "occurred_at": now,
+        "actor_id": actor.id if actor is not None else None,
+        "action": action,
+        "entity_type": entity.__class__.__name__.lower(),
+        "entity_id": entity.id,  # type: ignore[attr-defined]
+        "case_id": case_id,
+        "recommendation_id": recommendation_id,
+        "before": before,
+        "after": after,
+        "note": note,
+    }
 
 
 _EVENT_COLUMNS = [

@@ -29,6 +29,16 @@ class FileTooLarge(ValidationError):
     """A file over the size limit: a form error on a page, 413 in the API."""
 
 
+class Infected(ValidationError):
+    """A file the virus scanner found a virus in: a form error on a page, 422 `infected` in
+    the API. Nothing of the submission is kept."""
+
+    def __init__(self, field: str, file_name: str, signature: str) -> None:
+        message = f"“{file_name}” contains a virus ({signature}) and was not kept"
+        super().__init__({field: message}, f"{message}.")
+        self.signature = signature
+
+
 class ConflictError(DomainError):
     """The record changed since the person looked at it."""
 
@@ -39,6 +49,27 @@ class StateError(DomainError):
 
 class SignInRefused(DomainError):
     """Wrong e-mail or password, or too many attempts."""
+
+
+class Unavailable(Exception):
+    """Something the service depends on is down or too slow, so nothing could be done: 503 on
+    a page and in the API. Not a refusal of the input: the same request may succeed later."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ScannerUnavailable(Unavailable):
+    """The virus scanner could not be reached or gave no verdict in time: the files are not
+    kept unscanned. `reason` says what went wrong, for operators."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "The virus scanner is not available, so your files were not kept. "
+            "Try again in a few minutes."
+        )
+        self.reason = reason
 
 
 @contextmanager

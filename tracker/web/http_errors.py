@@ -8,9 +8,10 @@ from typing import Any
 from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from tracker.extensions import db
+from tracker.services.errors import Unavailable
 from tracker.services.sign_in import describe_wait
 from tracker.web.limits import retry_after
 
@@ -26,6 +27,7 @@ ERROR_CODES = {
     422: "validation_error",
     429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
 
 API_MESSAGES = {
@@ -38,7 +40,7 @@ API_MESSAGES = {
     500: "Something went wrong on our side. The change was not saved.",
 }
 
-PAGE_TEMPLATES = {400, 403, 404, 413, 429, 500}
+PAGE_TEMPLATES = {400, 403, 404, 413, 429, 500, 503}
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +49,7 @@ def init_app(app: Flask) -> None:
     # Unexpected exceptions reach this as a 500; the unfinished transaction is rolled back
     # when Flask-SQLAlchemy removes the session at the end of the request.
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Unavailable, _unavailable)
 
 
 def is_api_request() -> bool:
@@ -101,6 +104,11 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     if status not in PAGE_TEMPLATES:
         return error
     return render_template(f"errors/{status}.html", error=error), status
+
+
+def _unavailable(error: Unavailable) -> ResponseReturnValue:
+    """A service we depend on (the virus scanner …) is down: 503, page or JSON, saying so."""
+    return _http_error(ServiceUnavailable(error.message, retry_after=60))
 
 
 def _too_many_requests(error: HTTPException) -> ResponseReturnValue:
