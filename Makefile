@@ -15,7 +15,7 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --n
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test demo bench lint format install assets system-packages browser redis clamav clean
+.PHONY: postgres help run test demo bench lint format install assets system-packages browser redis clamav clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 # `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 
-test: install assets browser redis clamav ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
+test: install assets browser redis clamav postgres ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=worksteal
 
 demo: install ## Load the demonstration data built from the source documents
@@ -112,6 +112,14 @@ redis:
 clamav:
 	@command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] \
 	  || { $(SUDO) apt-get update -qq && $(APT_INSTALL) clamav-daemon; }
+
+# PostgreSQL for the two-server test (and the suite with DATABASE_URL): Debian's cluster,
+# started when it is installed but not answering on 127.0.0.1:5432.
+postgres:
+	@command -v pg_ctlcluster >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) postgresql; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | tail -1)" main start; \
+	  for _ in $$(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 
 clean: ## Remove the virtualenv, npm packages and built assets (keeps instance/)
 	rm -rf $(VENV) $(ASSETS)/node_modules $(STATIC)

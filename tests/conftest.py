@@ -116,10 +116,12 @@ def migrate(url: str, instance_path: Path) -> None:
         db.engine.dispose()
 
 
-def postgres_database(name: str) -> Iterator[str]:
-    """Create an empty PostgreSQL database on the DATABASE_URL server; drop it afterwards."""
-    assert SERVER_URL is not None
-    server = sa.make_url(SERVER_URL)
+def postgres_database(name: str, server_url: str | None = None) -> Iterator[str]:
+    """Create an empty PostgreSQL database on the DATABASE_URL server (or `server_url`); drop
+    it afterwards."""
+    server_url = server_url or SERVER_URL
+    assert server_url is not None
+    server = sa.make_url(server_url)
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
