@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, send_file, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
+from tracker.evidence.downloads import file_download
 from tracker.evidence.uploads import accepts_evidence, chosen, chosen_count, kept_uploads
 from tracker.extensions import db
 from tracker.plumbing import clock
 from tracker.recommendations.forms import EvidenceForm
 from tracker.recommendations.page import render_page
 from tracker.services import compliance
-from tracker.services.errors import DomainError
+from tracker.services.errors import DomainError, StorageUnavailable
 from tracker.web import access, evidence_store
 from tracker.web.access import Permission
 from tracker.web.forms import form_int, show_refusal
@@ -45,6 +46,8 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
             now=clock.now(),
             expected_version=form_int(form.version.data),
         )
+    except StorageUnavailable:
+        raise  # 503 (tracker.web.http_errors): not a refusal of what the officer sent
     except DomainError as error:
         # "file" is about the files as a whole: shown on the first file box, which it links to.
         show_refusal(
@@ -66,16 +69,4 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
 @access.signed_in
 def download(file_id: int) -> ResponseReturnValue:
     """The file as it was received, as an attachment, to anyone who may see its case."""
-    evidence_file = access.evidence_file(file_id)
-    response = send_file(
-        evidence_store().path(evidence_file.sha256),
-        mimetype=evidence_file.content_type,
-        as_attachment=True,
-        download_name=evidence_file.original_name,
-        etag=evidence_file.sha256,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(access.evidence_file(file_id))

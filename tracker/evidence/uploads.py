@@ -1,5 +1,5 @@
 """Turning uploaded files into evidence: which requests may send them, and checking them
-before their row is written. They are published to the store only when the row commits."""
+before their row is written; the store keeps them for that row (`EvidenceStore.keep`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
-from tracker.plumbing.storage import Store, StoredFile, clean_name, publish_after_commit
+from tracker.plumbing.storage import EvidenceStore, StoredFile, clean_name
 from tracker.services import compliance
 from tracker.services.errors import FileTooLarge, ValidationError
 from tracker.web import access
@@ -36,10 +36,11 @@ def accepts_evidence(view: F) -> F:
 
 
 def kept_uploads(
-    session: Session, store: Store, uploads: Sequence[tuple[str, FileStorage, str]]
+    session: Session, store: EvidenceStore, uploads: Sequence[tuple[str, FileStorage, str]]
 ) -> list[tuple[StoredFile, str]]:
     """Check each (field, file, note) upload by count, size and content; return the files to
-    record, which are published to the store when the session commits.
+    record, kept by the store for the rows about to be written (the local folder publishes
+    them when the session commits; S3 has them before it, or raises StorageUnavailable).
 
     Too many files, a file over the size limit (FileTooLarge) or of a type we do not accept
     raise ValidationError naming the field, and nothing is kept.
@@ -61,7 +62,7 @@ def kept_uploads(
                 {field: f"“{name}” is not a file we accept: send {ALLOWED_DESCRIPTION}"}
             )
         kept.append((stored, note))
-    publish_after_commit(session, store, [stored for stored, _ in kept])
+    store.keep(session, [stored for stored, _ in kept])
     return kept
 
 

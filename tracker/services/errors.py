@@ -48,3 +48,7 @@ def stale_as_conflict(message: str) -> Iterator[None]:
         yield
     except (StaleDataError, IntegrityError) as error:
         raise ConflictError(message) from error
+
+
+class StorageUnavailable(DomainError):
+    """The evidence store cannot be used just now (a bucket down or slow): 503, nothing saved."""

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
+from tracker.services.errors import StorageUnavailable
 from tracker.services.sign_in import describe_wait
 from tracker.web.limits import retry_after
 
@@ -21,11 +22,13 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     413: "too_large",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
 
 API_MESSAGES = {
@@ -33,17 +36,20 @@ API_MESSAGES = {
     403: "Your role does not allow this.",
     404: "Not found.",
     405: "This method is not allowed here.",
+    410: "This file is no longer in the store.",
     413: "The upload is larger than the limit.",
     429: "Too many requests. Wait and try again (see the Retry-After header).",
     500: "Something went wrong on our side. The change was not saved.",
+    503: "A service this needs cannot be reached just now. Nothing was saved: try again later.",
 }
 
-PAGE_TEMPLATES = {400, 403, 404, 413, 429, 500}
+PAGE_TEMPLATES = {400, 403, 404, 410, 413, 429, 500, 503}
 
 
 def init_app(app: Flask) -> None:
     """Answer every HTTP error in the form the caller asked for."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StorageUnavailable, _storage_unavailable)
     # Unexpected exceptions reach this as a 500; the unfinished transaction is rolled back
     # when Flask-SQLAlchemy removes the session at the end of the request.
     app.register_error_handler(HTTPException, _http_error)
@@ -72,6 +78,20 @@ def json_error(
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return jsonify(error=body), status, headers
+
+
+def error_answer(status: int, message: str | None = None) -> ResponseReturnValue:
+    """An error answered by a view itself (not raised, so that its unit of work may still
+    keep what it recorded): JSON in the API, the status's page elsewhere."""
+    if is_api_request():
+        return json_error(status, message or API_MESSAGES.get(status, "Error."))
+    return render_template(f"errors/{status}.html", message=message), status
+
+
+def _storage_unavailable(error: StorageUnavailable) -> ResponseReturnValue:
+    """The evidence store cannot be used now: 503, and the request saved nothing."""
+    db.session.rollback()
+    return error_answer(503, error.message)
 
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:
