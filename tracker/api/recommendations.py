@@ -86,12 +86,13 @@ def read(recommendation_id: int) -> dict[str, Any]:
 @blp.route("/<int:recommendation_id>/evidence", methods=["POST"])
 @blp.arguments(EvidenceUploadSchema, location=FORM_AND_FILES)
 @blp.response(201, SubmissionSchema)
-@blp.answers(*CHANGE_ANSWERS)
+@blp.answers(*CHANGE_ANSWERS, 503)
 @accepts_evidence
 @access.signed_in
 def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
     """Send evidence (council officers): one or more `file` parts and an optional `note`.
-    Files are checked by their content; each must be under the size limit (413)."""
+    Files are checked by their content; each must be under the size limit (413). 503 when
+    the evidence store cannot be reached (nothing is saved)."""
     recommendation = access.recommendation(recommendation_id, Permission.SUBMIT_EVIDENCE)
     uploads = [("file", upload, "") for upload in request.files.getlist("file") if chosen(upload)]
     kept = kept_uploads(db.session, evidence_store(), uploads)
