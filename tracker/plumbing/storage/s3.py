@@ -115,6 +115,7 @@ class S3Store(EvidenceStore):
                         Key=self.key(sha256),
                         Body=body,
                         ContentLength=size,
+                        ChecksumAlgorithm="SHA256",
                         ChecksumSHA256=checksum(sha256),
                         Metadata={"sha256": sha256},
                     )
