@@ -1,7 +1,8 @@
 """A 25 MB evidence file uploaded and downloaded through the API, on the local folder and on
 S3 (moto's server on loopback) in the same run: median and p95 of several runs, and the peak
 of Python memory allocated (tracemalloc) while one upload and one download run: the worker
-streams, so that peak stays far below the file's size."""
+streams, so that peak stays far below the file's size. On S3 the peak includes moto's server,
+which runs in this process and holds each object (and request body) in memory itself."""
 
 from __future__ import annotations
 
