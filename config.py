@@ -42,6 +42,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
+    # Set: evidence is kept in this S3-compatible bucket (endpoint and credentials from boto3's
+    # own AWS_* variables), under the prefix; uploads still arrive in EVIDENCE_DIR/incoming.
+    EVIDENCE_S3_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET")
+    EVIDENCE_S3_PREFIX = os.environ.get("EVIDENCE_S3_PREFIX", "")
     SMTP_URL = os.environ.get("SMTP_URL")
     # Off: notices are still recorded and shown in the app, and no e-mail is sent.
     EMAIL_ENABLED = _flag("EMAIL_ENABLED", True)

@@ -29,6 +29,7 @@ from config import database_url
 from tests.clamav import Clamd
 from tests.helpers import TODAY, Builders
 from tests.mailserver import SmtpServer
+from tests.s3server import S3Server
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Base
@@ -222,6 +223,30 @@ def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clamd]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server on a free port, one per worker, and boto3's environment pointing at it."""
+    server = S3Server()
+    server.start()
+    saved = {name: os.environ.get(name) for name in server.environment()}
+    os.environ.update(server.environment())
+    yield server
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(app: Flask, s3_server: S3Server) -> str:
+    """The application keeping evidence in a fresh bucket of the test's own."""
+    bucket = s3_server.new_bucket()
+    app.config.update(EVIDENCE_S3_BUCKET=bucket, EVIDENCE_S3_PREFIX="evidence/")
+    return bucket
 
 
 @pytest.fixture

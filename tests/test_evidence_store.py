@@ -19,7 +19,7 @@ from tests import samples
 from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import EvidenceFile
-from tracker.plumbing.storage import Store
+from tracker.plumbing.storage import LocalStore, StoredObject
 from tracker.services import evidence_cleanup
 from tracker.web import evidence_store
 
@@ -52,7 +52,7 @@ def upload(client, council, content: bytes = samples.PDF, name: str = "receipt.p
     )
 
 
-def store_of(app) -> Store:
+def store_of(app) -> LocalStore:
     with app.app_context():
         return evidence_store()
 
@@ -72,7 +72,7 @@ def sha(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def clean_up(app, now: datetime = NOW, store: Store | None = None):
+def clean_up(app, now: datetime = NOW, store: LocalStore | None = None):
     with app.app_context():
         return evidence_cleanup.clean_up(db.session, store or evidence_store(), now)
 
@@ -147,8 +147,10 @@ def test_a_file_that_goes_while_the_clean_up_looks_is_left_alone(app, monkeypatc
     stale.write_bytes(b"part of an upload")
     aged(stale, NOW - timedelta(days=2))
     gone = incoming / "upload-finished"
-    monkeypatch.setattr(Store, "temporary_files", lambda store: [gone, stale])
-    monkeypatch.setattr(Store, "objects", lambda store: iter([store.path("0" * 64)]))
+    monkeypatch.setattr(LocalStore, "temporary_files", lambda store: [gone, stale])
+    monkeypatch.setattr(
+        LocalStore, "objects", lambda store: iter([StoredObject("0" * 64, NOW - timedelta(days=9))])
+    )
     report = clean_up(app)
     assert report.removed == ["upload-stale"] and report.quarantined == []
 
@@ -196,7 +198,7 @@ def test_a_stale_temporary_file_whose_row_committed_is_recovered(
     assert file_id is not None
 
 
-class RacingStore(Store):
+class RacingStore(LocalStore):
     """A store where a row referring to an object commits just as the object is moved."""
 
     def __init__(self, root: Path, max_bytes: int, commit_row) -> None:

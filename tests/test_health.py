@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from tracker import create_app, scheduler
 from tracker.plumbing import clock
-from tracker.plumbing.storage import Store
+from tracker.plumbing.storage import LocalStore
 
 
 def test_a_healthy_service_answers_ok_for_each_dependency(app, client) -> None:
@@ -41,16 +41,16 @@ def test_an_evidence_store_that_cannot_be_used_fails_the_check(app, client, tmp_
     response = client.get("/health")
     assert response.status_code == 503
     assert response.json["status"] == "fail"
-    assert response.json["checks"]["evidence_store"] == "folder cannot be created"
+    assert response.json["checks"]["evidence_store"] == "evidence folder cannot be created"
     assert response.json["checks"]["database"] == "ok"
     assert str(tmp_path) not in response.get_data(as_text=True)  # no path revealed
 
 
 def test_the_local_store_names_its_problem_or_none(tmp_path) -> None:
-    assert Store(tmp_path / "new" / "evidence", 10).problem() is None  # made when missing
+    assert LocalStore(tmp_path / "new" / "evidence", 10).problem() is None  # made when missing
     assert (tmp_path / "new" / "evidence").is_dir()
     (tmp_path / "file").write_text("x")
-    assert Store(tmp_path / "file", 10).problem() == "folder cannot be created"
+    assert LocalStore(tmp_path / "file", 10).problem() == "evidence folder cannot be created"
 
 
 def test_a_database_that_cannot_be_reached_fails_the_check(tmp_path) -> None:

@@ -46,6 +46,11 @@ ERROR_ANSWERS: dict[int, tuple[str, str]] = {
         "The record changed since the `version` you sent, or where it stands does not allow "
         "this (for example, no evidence awaits review).",
     ),
+    410: (
+        "Gone",
+        "The evidence record exists but its file is no longer in the store (recorded in the "
+        "audit trail for an administrator).",
+    ),
     413: ("TooLarge", "The request, or a file in it, is larger than the limit."),
     422: (
         "Invalid",
@@ -60,7 +65,8 @@ ERROR_ANSWERS: dict[int, tuple[str, str]] = {
     ),
     503: (
         "Unavailable",
-        "A service this needs (the virus scanner) is down or too slow: nothing was saved. "
+        "A service this needs (the virus scanner, the evidence store) is down or too slow: "
+        "nothing was saved. "
         "Try again later (`Retry-After` says when).",
     ),
 }
@@ -130,7 +136,7 @@ def api_blueprint(name: str, description: str) -> TrackerBlueprint:
 
 def init_api(app: Flask) -> None:
     """Register the API's blueprints, its token check and its error answers."""
-    from tracker.api import authorities, cases, recommendations
+    from tracker.api import authorities, cases, evidence, recommendations
 
     api = TrackerApi(app, spec_kwargs=SPEC)
     for name, description in ERROR_ANSWERS.values():
@@ -145,7 +151,7 @@ def init_api(app: Flask) -> None:
         if name in ("TooManyRequests", "Unavailable"):
             answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "example": 60}}
         api.spec.components.response(name, answer)
-    for module in (authorities, cases, recommendations):
+    for module in (authorities, cases, recommendations, evidence):
         csrf.exempt(module.blp)  # tokens, not cookies: no cross-site forgery to guard against
         api_limit(module.blp)  # one count per token across the whole API
         api.register_blueprint(module.blp)

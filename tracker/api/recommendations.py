@@ -93,7 +93,8 @@ def submit_evidence(form: dict[str, Any], recommendation_id: int) -> dict[str, A
     """Send evidence (council officers): one or more `file` parts and an optional `note`.
     Files are checked by their content; each must be under the size limit (413). When virus
     scanning is on, a file with a virus is refused (422, code `infected`), and so is every
-    file while the scanner cannot be reached (503)."""
+    file while the scanner cannot be reached (503); 503 too when the evidence store cannot be
+    reached. Nothing is saved then."""
     recommendation = access.recommendation(recommendation_id, Permission.SUBMIT_EVIDENCE)
     uploads = [("file", upload, "") for upload in request.files.getlist("file") if chosen(upload)]
     kept = kept_uploads(db.session, evidence_store(), uploads, recommendation=recommendation)

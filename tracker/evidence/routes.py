@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, send_file, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
+from tracker.evidence.downloads import file_download
 from tracker.evidence.uploads import accepts_evidence, chosen, chosen_count, kept_uploads
 from tracker.extensions import db
 from tracker.plumbing import clock
@@ -66,16 +67,4 @@ def upload(recommendation_id: int) -> ResponseReturnValue:
 @access.signed_in
 def download(file_id: int) -> ResponseReturnValue:
     """The file as it was received, as an attachment, to anyone who may see its case."""
-    evidence_file = access.evidence_file(file_id)
-    response = send_file(
-        evidence_store().path(evidence_file.sha256),
-        mimetype=evidence_file.content_type,
-        as_attachment=True,
-        download_name=evidence_file.original_name,
-        etag=evidence_file.sha256,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(access.evidence_file(file_id))

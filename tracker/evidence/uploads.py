@@ -1,5 +1,5 @@
 """Turning uploaded files into evidence: which requests may send them, and checking them
-before their row is written. They are published to the store only when the row commits."""
+before their row is written; the store keeps them for that row (`EvidenceStore.keep`)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,10 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from tracker.models import Recommendation
-from tracker.plumbing import clock
+from tracker.plumbing import clock, metrics
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
 from tracker.plumbing.scanner import scanner_for
-from tracker.plumbing.storage import (
-    HashingFile,
-    Store,
-    StoredFile,
-    clean_name,
-    publish_after_commit,
-)
+from tracker.plumbing.storage import EvidenceStore, HashingFile, StoredFile, clean_name
 from tracker.services import compliance, scanning
 from tracker.services.errors import FileTooLarge, ValidationError
 from tracker.web import access
@@ -46,14 +40,15 @@ def accepts_evidence(view: F) -> F:
 
 def kept_uploads(
     session: Session,
-    store: Store,
+    store: EvidenceStore,
     uploads: Sequence[tuple[str, FileStorage, str]],
     *,
     recommendation: Recommendation,
 ) -> list[tuple[StoredFile, str]]:
     """Check each (field, file, note) upload by count, size and content, then scan it for
-    viruses when CLAMD_URL is set; return the files to record for `recommendation`, which
-    are published to the store when the session commits.
+    viruses when CLAMD_URL is set; return the files to record for `recommendation`, kept by
+    the store for the rows about to be written (the local folder publishes them when the
+    session commits; S3 has them before it, or raises StorageUnavailable).
 
     Too many files, a file over the size limit (FileTooLarge) or of a type we do not accept
     raise ValidationError naming the field; a virus raises Infected, a scanner with no
@@ -66,6 +61,7 @@ def kept_uploads(
         received = store.received(upload)
         if received.too_large:
             megabytes = f"{received.limit / 1_000_000:g} MB"
+            metrics.EVIDENCE_REFUSED.labels(reason="too_large").inc()
             raise FileTooLarge(
                 {field: f"The file must be smaller than {megabytes}"},
                 f"Each file must be smaller than {megabytes}.",
@@ -73,13 +69,14 @@ def kept_uploads(
         stored = store.check(upload)
         if stored is None:
             name = clean_name(upload.filename or "")
+            metrics.EVIDENCE_REFUSED.labels(reason="type").inc()
             raise ValidationError(
                 {field: f"“{name}” is not a file we accept: send {ALLOWED_DESCRIPTION}"}
             )
         kept.append((stored, note))
         checked.append((field, received, stored))
     _scan(session, checked, recommendation)
-    publish_after_commit(session, store, [stored for stored, _ in kept])
+    store.keep(session, [stored for stored, _ in kept])
     return kept
 
 

@@ -1,11 +1,13 @@
 """Looking after the evidence store: what a crashed or abandoned upload leaves behind.
 
-A request publishes a file to objects/ only after its row commits, so a process killed mid-
-upload leaves at most a temporary file in incoming/; one killed between the commit and the
-publishing leaves a row whose object is missing, and its temporary file. The clean-up, run
-with the daily jobs (`flask evidence clean-up` on its own), deals with both, and sets aside
-any stored object that no row refers to. It never deletes a stored object: those go to
-quarantine/, for a person to look at. It reads the database and writes nothing there.
+A process killed mid-upload leaves at most a temporary file in incoming/. The local store
+publishes a file only after its row commits, so one killed between the commit and the
+publishing leaves a row whose object is missing, and its temporary file; S3 has the object
+before the row commits, so a failed transaction may leave an object no row refers to. The
+clean-up, run with the daily jobs (`flask evidence clean-up` on its own), deals with these
+on either store, and sets aside any stored object that no row refers to. It never deletes a
+stored object: those go to quarantine, for a person to look at. It reads the database and
+writes nothing there.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import EvidenceFile
-from tracker.plumbing.storage import Store, file_sha256
+from tracker.plumbing.storage import EvidenceStore, file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ class CleanUpReport:
         )
 
 
-def clean_up(session: Session, store: Store, now: datetime) -> CleanUpReport:
+def clean_up(session: Session, store: EvidenceStore, now: datetime) -> CleanUpReport:
     """Remove temporary files older than a day (publishing first any whose row committed but
     whose object is missing), and quarantine objects older than a day that no row refers to."""
     report = CleanUpReport()
@@ -58,14 +60,16 @@ def clean_up(session: Session, store: Store, now: datetime) -> CleanUpReport:
     return report
 
 
-def _clear_incoming(session: Session, store: Store, now: datetime, report: CleanUpReport) -> None:
+def _clear_incoming(
+    session: Session, store: EvidenceStore, now: datetime, report: CleanUpReport
+) -> None:
     hashes = {}
     for path in _stale(store.temporary_files(), now):
         with contextlib.suppress(FileNotFoundError):  # its upload ended while we looked
             hashes[path] = file_sha256(path)
     referenced = _referenced(session, hashes.values())
     for path, sha256 in hashes.items():
-        if sha256 in referenced and not store.path(sha256).exists():
+        if sha256 in referenced and not store.exists(sha256):
             # Its row committed, then the process died before publishing it: keep it now.
             store.publish(path, sha256)
             report.recovered.append(sha256)
@@ -77,9 +81,9 @@ def _clear_incoming(session: Session, store: Store, now: datetime, report: Clean
 
 
 def _quarantine_orphans(
-    session: Session, store: Store, now: datetime, report: CleanUpReport
+    session: Session, store: EvidenceStore, now: datetime, report: CleanUpReport
 ) -> None:
-    old = [path.name for path in _stale(store.objects(), now)]
+    old = [item.sha256 for item in store.objects() if item.modified < now - STALE_AFTER]
     referenced = _referenced(session, old)
     moved = []
     for sha256 in old:

@@ -20,7 +20,7 @@ from tracker.extensions import db, login_manager
 from tracker.models import User
 from tracker.plumbing import clock, filetypes
 from tracker.plumbing.formats import long_date, long_datetime, short_date
-from tracker.plumbing.storage import Store, store_for
+from tracker.plumbing.storage import EvidenceStore, store_for
 from tracker.services import sessions
 from tracker.web import access, unit_of_work
 from tracker.web.bodies import TrackerRequest, refuse_large_bodies
@@ -40,7 +40,7 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def evidence_store() -> Store:
+def evidence_store() -> EvidenceStore:
     """The evidence store of the running application."""
     return store_for(current_app.config)
 

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from tracker.extensions import db
+from tracker.plumbing.storage import StorageUnavailable
 from tracker.services.errors import Unavailable
 from tracker.services.sign_in import describe_wait
 from tracker.web.limits import retry_after
@@ -22,6 +23,7 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     413: "too_large",
     415: "unsupported_media_type",
     422: "validation_error",
@@ -35,17 +37,20 @@ API_MESSAGES = {
     403: "Your role does not allow this.",
     404: "Not found.",
     405: "This method is not allowed here.",
+    410: "This file is no longer in the store.",
     413: "The upload is larger than the limit.",
     429: "Too many requests. Wait and try again (see the Retry-After header).",
     500: "Something went wrong on our side. The change was not saved.",
+    503: "A service this needs cannot be reached just now. Nothing was saved: try again later.",
 }
 
-PAGE_TEMPLATES = {400, 403, 404, 413, 429, 500, 503}
+PAGE_TEMPLATES = {400, 403, 404, 410, 413, 429, 500, 503}
 
 
 def init_app(app: Flask) -> None:
     """Answer every HTTP error in the form the caller asked for."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StorageUnavailable, _unavailable)
     # Unexpected exceptions reach this as a 500; the unfinished transaction is rolled back
     # when Flask-SQLAlchemy removes the session at the end of the request.
     app.register_error_handler(HTTPException, _http_error)
@@ -77,6 +82,14 @@ def json_error(
     return jsonify(error=body), status, headers
 
 
+def error_answer(status: int, message: str | None = None) -> ResponseReturnValue:
+    """An error answered by a view itself (not raised, so that its unit of work may still
+    keep what it recorded): JSON in the API, the status's page elsewhere."""
+    if is_api_request():
+        return json_error(status, message or API_MESSAGES.get(status, "Error."))
+    return render_template(f"errors/{status}.html", message=message), status
+
+
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status == 429:
@@ -106,8 +119,9 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     return render_template(f"errors/{status}.html", error=error), status
 
 
-def _unavailable(error: Unavailable) -> ResponseReturnValue:
-    """A service we depend on (the virus scanner …) is down: 503, page or JSON, saying so."""
+def _unavailable(error: Unavailable | StorageUnavailable) -> ResponseReturnValue:
+    """A service we depend on (the virus scanner, the evidence store) is down: 503, page or
+    JSON, saying so; the request saved nothing."""
     return _http_error(ServiceUnavailable(error.message, retry_after=60))
 
 

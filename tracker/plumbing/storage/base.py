@@ -1,12 +1,7 @@
-"""The content-addressed evidence store.
-
-An upload a view accepts streams to EVIDENCE_DIR/incoming while its SHA-256 is worked out
-(the request's file stream is a `HashingFile`). It becomes visible only after the row that
-refers to it commits: then it is linked to EVIDENCE_DIR/objects/ab/cd/<sha256>, never
-overwritten (the same bytes have the same name). A request never deletes from objects/; the
-clean-up (`services.evidence_cleanup`) removes stale temporary files and moves objects no row
-refers to into EVIDENCE_DIR/quarantine. Nothing here is served statically; downloads go
-through the permission check in the evidence pages.
+"""What both evidence stores share: uploads stream to EVIDENCE_DIR/incoming while their SHA-256
+is worked out (the request's file stream is a `HashingFile`), are checked there, and are then
+kept under their hash by a backend (`local.LocalStore` or `s3.S3Store`). Nothing is served
+statically or from a public address; downloads go through the permission check.
 """
 
 from __future__ import annotations
@@ -15,10 +10,11 @@ import contextlib
 import hashlib
 import io
 import logging
-import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -121,37 +117,46 @@ class StoredFile:
     source: Path
 
 
-class Store:
-    """The evidence store under one EVIDENCE_DIR."""
+class StorageUnavailable(Exception):
+    """The evidence store cannot be used just now (a bucket down or slow): 503 on a page and
+    in the API (`tracker.web.http_errors`), and the request saves nothing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ObjectMissing(LookupError):
+    """The store has no object with this hash (a lost or removed file)."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """An object in the store: its hash and when it was last written."""
+
+    sha256: str
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class OpenedObject:
+    """A stored object being read: its bytes as a stream, and how many there are."""
+
+    stream: IO[bytes]
+    size: int
+
+
+class EvidenceStore(ABC):
+    """The evidence store: uploads arrive in EVIDENCE_DIR/incoming on this server, then are
+    kept under their SHA-256 by the backend. One interface, two backends (local folder, S3)."""
 
     def __init__(self, root: str | Path, max_bytes: int) -> None:
         self.root = Path(root)
         self.max_bytes = max_bytes
 
-    def problem(self) -> str | None:
-        """None when files can be kept here, else a short reason (for the health check): the
-        folder exists, or can be made, and this process may write in it."""
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return "folder cannot be created"
-        if not self.root.is_dir():
-            return "not a folder"
-        if not os.access(self.root, os.W_OK | os.X_OK):
-            return "folder not writable"
-        return None
-
     def incoming(self, limit: int | None = None) -> HashingFile:
         """Where the next uploaded file streams to (at most `limit` bytes are written)."""
         return HashingFile(self.root / "incoming", self.max_bytes if limit is None else limit)
-
-    def path(self, sha256: str) -> Path:
-        """Where the content with this hash lives."""
-        return self.root / "objects" / sha256[:2] / sha256[2:4] / sha256
-
-    def quarantined(self, sha256: str) -> Path:
-        """Where content no row referred to is set aside."""
-        return self.root / "quarantine" / sha256
 
     def received(self, upload: FileStorage) -> HashingFile:
         """The upload's bytes in incoming/, hashed and counted."""
@@ -167,7 +172,7 @@ class Store:
 
     def check(self, upload: FileStorage) -> StoredFile | None:
         """Check an arrived upload's type by its content; None if it is not one we accept.
-        Nothing is visible in the store until `publish_after_commit` publishes it."""
+        Nothing is in the store until `keep` keeps it."""
         stream = self.received(upload)
         stream.flush()
         if stream.size == 0 or stream.too_large:
@@ -178,17 +183,6 @@ class Store:
             return None
         return StoredFile(name, content_type, stream.size, stream.sha256, Path(stream.name))
 
-    def publish(self, source: Path, sha256: str) -> bool:
-        """Link received content into objects/ under its hash; False if it was there already
-        (the same bytes). Never replaces what is there."""
-        target = self.path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)  # atomic, and fails rather than replace
-        except FileExistsError:
-            return False
-        return True
-
     def temporary_files(self) -> list[Path]:
         """Files waiting in incoming/: uploads under way, or left by a process that died."""
         folder = self.root / "incoming"
@@ -196,29 +190,49 @@ class Store:
             return []
         return sorted(path for path in folder.iterdir() if path.is_file())
 
-    def objects(self) -> Iterator[Path]:
-        """Every stored object."""
-        folder = self.root / "objects"
-        if folder.is_dir():
-            yield from (path for path in folder.glob("*/*/*") if path.is_file())
+    def read_sha256(self, sha256: str) -> str:
+        """The SHA-256 of the stored object's bytes as they are now, read in chunks."""
+        digest = hashlib.sha256()
+        opened = self.open(sha256)
+        with contextlib.closing(opened.stream):
+            while chunk := opened.stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
 
+    @abstractmethod
+    def keep(self, session: Session, files: Iterable[StoredFile]) -> None:
+        """Keep checked uploads for the rows about to be written: the local store publishes
+        them once the session commits; S3 uploads them now (StorageUnavailable if it cannot),
+        so a row never commits without its object."""
+
+    @abstractmethod
+    def publish(self, source: Path, sha256: str) -> bool:
+        """Store a file's content under its hash; False if it was there already (the same
+        bytes). Never replaces what is there."""
+
+    @abstractmethod
+    def exists(self, sha256: str) -> bool:
+        """Whether an object with this hash is stored."""
+
+    @abstractmethod
+    def open(self, sha256: str) -> OpenedObject:
+        """The stored object, to read as a stream (ObjectMissing if there is none)."""
+
+    @abstractmethod
+    def objects(self) -> Iterator[StoredObject]:
+        """Every stored object (not those in quarantine)."""
+
+    @abstractmethod
     def quarantine(self, sha256: str) -> None:
-        """Move a stored object to quarantine/ (linked there first: it is never lost)."""
-        target = self.quarantined(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):  # set aside before: the same bytes
-            os.link(self.path(sha256), target)
-        self.path(sha256).unlink()
+        """Set a stored object aside, never losing it (FileNotFoundError if it is gone)."""
 
+    @abstractmethod
     def restore(self, sha256: str) -> None:
-        """Move an object back from quarantine/ into objects/."""
-        self.publish(self.quarantined(sha256), sha256)
-        self.quarantined(sha256).unlink()
+        """Move an object back from quarantine."""
 
-
-def store_for(config: Mapping[str, Any]) -> Store:
-    """The evidence store an application's settings name."""
-    return Store(config["EVIDENCE_DIR"], config["EVIDENCE_MAX_BYTES"])
+    @abstractmethod
+    def problem(self) -> str | None:
+        """None when the store can be used; else a short reason, for /health."""
 
 
 def file_sha256(path: Path) -> str:
@@ -230,7 +244,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def publish_after_commit(session: Session, store: Store, files: Iterable[StoredFile]) -> None:
+def publish_after_commit(
+    session: Session, store: EvidenceStore, files: Iterable[StoredFile]
+) -> None:
     """Publish these files once the session's transaction commits; if it rolls back, forget
     them (their temporary files go when the request closes them)."""
     session.info.setdefault(_PENDING, []).extend((store, stored) for stored in files)
