@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from typing import Any
 
@@ -25,18 +29,47 @@ def free_port() -> int:
 
 
 class S3Server:
-    """A moto S3 server this worker started, and a client of it."""
+    """A moto S3 server this worker started, and a client of it: in a thread of this process,
+    or (`own_process=True`, for measuring this process's memory) in a process of its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, own_process: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server = (
+            None
+            if own_process
+            else ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        )
+        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self._server.start()
+        if self._server is not None:
+            self._server.start()
+            return
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until it accepts connections
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1),
+            ):
+                return
+            if self._process.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("moto's S3 server did not start")
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._server is not None:
+            self._server.stop()
+        elif self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
 
     def environment(self) -> dict[str, str]:
         """The variables that point boto3 at this server."""

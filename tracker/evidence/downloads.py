@@ -11,7 +11,7 @@ from tracker.models import EvidenceFile
 from tracker.plumbing import clock
 from tracker.plumbing.storage import ObjectMissing
 from tracker.services import evidence_files
-from tracker.web import access, evidence_store, unit_of_work
+from tracker.web import access, evidence_store
 from tracker.web.http_errors import error_answer
 
 GONE = "This file is no longer in the store. The problem has been recorded."
@@ -25,7 +25,6 @@ def file_download(evidence_file: EvidenceFile) -> ResponseReturnValue:
         evidence_files.record_missing(
             db.session, evidence_file, actor=access.acting_user(), now=clock.now()
         )
-        unit_of_work.keep_despite_error()
         return error_answer(410, GONE)
     response = send_file(
         opened.stream,

@@ -69,10 +69,11 @@ def record_apart(
     soon as that transaction ends. `entity`, `actor` and `about` must have their ids.
 
     A documented exception to one unit of work per request (`tracker.web.unit_of_work`), as a
-    failed sign-in attempt is: a refusal (an infected file, a scanner that gave no verdict)
-    must stay on the record although the request answers with an error, which rolls its own
-    transaction back. It waits for that end rather than writing at once because the request
-    may hold SQLite's one write lock until then.
+    failed sign-in attempt is: a refusal (an infected file, a scanner that gave no verdict) or
+    a fault found (a stored file that is missing) must stay on the record although the
+    request answers with an error, which rolls its own transaction back. It waits for that
+    end rather than writing at once because the request may hold SQLite's one write lock
+    until then.
     """
     values = _event_values(
         action=action, entity=entity, actor=actor, now=now, after=after, note=note, about=about

@@ -14,8 +14,9 @@ def record_missing(
     session: Session, evidence_file: EvidenceFile, *, actor: User | None, now: datetime
 ) -> None:
     """Audit that a file someone asked for is no longer in the store (for an administrator
-    to restore it from quarantine or a backup, or to ask the council for it again)."""
-    audit.record(
+    to restore it from quarantine or a backup, or to ask the council for it again). The
+    answer is an error, which rolls the request back: the event is recorded apart."""
+    audit.record_apart(
         session,
         action="evidence.missing",
         entity=evidence_file,

@@ -51,12 +51,6 @@ def discard() -> None:
     g.unit_of_work_discarded = True
 
 
-def keep_despite_error() -> None:
-    """Commit this request's changes even though its answer is an error: a fault it found
-    and recorded in the audit trail (a stored file that is missing)."""
-    g.unit_of_work_kept = True
-
-
 def save_early() -> None:
     """Commit what was loaded or noted before the view ran (a session's or a token's last use),
     so that no view's own transaction carries it and a refused request still keeps it."""
@@ -72,7 +66,7 @@ def _one_unit_of_work(view: Callable[..., ResponseReturnValue]) -> Callable[...,
         except BaseException:
             db.session.rollback()
             raise
-        refused = response.status_code >= 400 and not g.get("unit_of_work_kept")
+        refused = response.status_code >= 400
         if refused or g.get("unit_of_work_discarded"):
             db.session.rollback()
             return response
