@@ -128,6 +128,16 @@ def test_a_scanner_that_never_answers_times_out(tmp_path) -> None:
         silent.close()
 
 
+def test_a_health_ping_waits_no_longer_than_the_connect_timeout(tmp_path) -> None:
+    """A load balancer's health check must not hang for a whole scan's timeout."""
+    silent = SilentScanner(tmp_path / "silent.ctl")
+    try:
+        scanner = Scanner(silent.url, connect_timeout=0.3, timeout=60)
+        assert scanner.problem() == "clamd gave no answer within 0.3 s"
+    finally:
+        silent.close()
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "complaint"),
     [

@@ -64,10 +64,12 @@ class Scanner:
         raise ScannerError(f"clamd answered {reply[:200]!r}")
 
     def ping(self) -> None:
-        """Ask clamd whether it is up; raises ScannerError unless it answers PONG."""
+        """Ask clamd whether it is up; raises ScannerError unless it answers PONG. A PING is
+        answered at once, so it waits no longer than a connection may (a health check must
+        not hang for a whole scan's timeout)."""
         with self._connection() as connection:
             self._send(connection, b"zPING\0")
-            reply = self._reply(connection)
+            reply = self._reply(connection, min(self.connect_timeout, self.timeout))
         if reply != "PONG":
             raise ScannerError(f"clamd answered {reply[:200]!r} to PING")
 
@@ -110,19 +112,20 @@ class Scanner:
             # (when it sent one) says so, but a reset is all the sender may see.
             raise ScannerError(f"clamd closed the connection: {error.strerror or error}") from error
 
-    def _reply(self, connection: socket.socket) -> str:
-        """The NUL-terminated reply, within `timeout` in all."""
-        deadline = time.monotonic() + self.timeout
+    def _reply(self, connection: socket.socket, timeout: float | None = None) -> str:
+        """The NUL-terminated reply, within `timeout` (default: the scan's) in all."""
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
         reply = b""
         while not reply.endswith(b"\0"):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ScannerError(f"clamd gave no answer within {self.timeout:g} s")
+                raise ScannerError(f"clamd gave no answer within {timeout:g} s")
             connection.settimeout(left)
             try:
                 data = connection.recv(_REPLY_LIMIT)
             except TimeoutError as error:
-                raise ScannerError(f"clamd gave no answer within {self.timeout:g} s") from error
+                raise ScannerError(f"clamd gave no answer within {timeout:g} s") from error
             except OSError as error:
                 raise ScannerError(
                     f"clamd closed the connection: {error.strerror or error}"
