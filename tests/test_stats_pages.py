@@ -13,6 +13,7 @@ from tests.helpers import count_queries, csrf_token, sign_in
 from tests.statistics_data import Y2020, Y2024, decided
 from tracker.extensions import db
 from tracker.models import AuditEvent, Publication
+from tracker.plumbing.years import FinancialYear
 
 
 @pytest.fixture
@@ -142,3 +143,37 @@ def test_only_managers_see_statistics(client, build, role) -> None:
 
 def test_statistics_need_signing_in(client) -> None:
     assert client.get("/statistics/").status_code == 302
+
+
+# What every signed-in page sends whatever it shows, left out of a page's count: the sign-in
+# lookup (session and person), the person's row read again after the unit of work commits, and
+# the header's count of unread notices.
+PER_REQUEST_PLUMBING = (
+    "FROM user_sessions JOIN users",
+    "FROM users",
+    "FROM notification_recipients",
+)
+
+
+def page_statements(statements: list[str]) -> list[str]:
+    """The statements a page sends for itself: all of them but the per-request plumbing."""
+    return [s for s in statements if not any(p in s for p in PER_REQUEST_PLUMBING)]
+
+
+def test_a_councils_page_runs_at_most_six_queries_however_many_years_and_peers(
+    app, build, manager
+) -> None:
+    """Every statement of the request (before_cursor_execute on the engine) but the plumbing
+    above: the council, the years with data, its peers, decisions and compliance outcomes
+    grouped by authority and year, and the publication. Five years of trend and three peers
+    cost what one year and one peer do (before: 22 for this page, 25 with the plumbing)."""
+    for start in (2021, 2022, 2023):
+        decided(build, "NOTTS", FinancialYear(start), upheld=2, not_upheld=1)
+        decided(build, "DERBY", FinancialYear(start), upheld=1, not_upheld=3)
+    with count_queries(app) as statements:
+        response = manager.get("/statistics/LEICS?year=2024-25")
+    assert response.status_code == 200
+    assert len(statements) - len(page_statements(statements)) == 3, "the plumbing, as named"
+    assert len(page_statements(statements)) <= 6, page_statements(statements)
+    html = response.get_data(as_text=True)
+    assert "2020-21: Leicestershire County Council 68%" in html

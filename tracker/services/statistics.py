@@ -11,7 +11,8 @@ year of their decision; compliance outcomes in the year they were recorded. Perc
 whole numbers rounded half up, per-100,000 figures one decimal place; a zero denominator is
 "no data" (None), never 0%.
 
-The counting is two GROUP BY queries over cases; Python only divides, per authority.
+The counting is two GROUP BY queries over cases (by authority and year, for one year or a
+trend of several); Python only divides, per authority.
 """
 
 from __future__ import annotations
@@ -134,23 +135,29 @@ def year_figures(
     if authority_type is not None:
         query = query.where(Authority.type == authority_type)
     authorities = list(session.scalars(query))
-    return _figures(session, year, authorities, _all_of_types(session, authorities))
+    peers = _all_of_types(session, authorities)
+    counts = _counts(session, [year], [a.id for a in peers])
+    return _figures(year, counts.get(year, {}), authorities, peers)
 
 
 def authority_figures(
     session: Session, authority: Authority, year: FinancialYear
 ) -> AuthorityFigures:
     """One authority's figures for `year` against the averages of its type."""
-    peers = list(session.scalars(sa.select(Authority).where(Authority.type == authority.type)))
-    [figures] = [f for f in _figures(session, year, peers, peers) if f.authority is authority]
+    [figures] = trend(session, authority, [year])
     return figures
 
 
 def trend(
     session: Session, authority: Authority, years: Iterable[FinancialYear]
 ) -> list[AuthorityFigures]:
-    """The authority's figures for each of `years`, oldest first."""
-    return [authority_figures(session, authority, year) for year in sorted(years)]
+    """The authority's figures for each of `years`, oldest first, against the averages of its
+    type: three queries however many years and peers (the peers, then decisions and
+    compliance outcomes grouped by authority and year)."""
+    chosen = sorted(set(years))
+    peers = list(session.scalars(sa.select(Authority).where(Authority.type == authority.type)))
+    counts = _counts(session, chosen, [a.id for a in peers])
+    return [_figures(year, counts.get(year, {}), [authority], peers)[0] for year in chosen]
 
 
 def years_with_data(session: Session, authority: Authority | None = None) -> list[FinancialYear]:
@@ -177,13 +184,13 @@ def _all_of_types(session: Session, authorities: list[Authority]) -> list[Author
 
 
 def _figures(
-    session: Session,
     year: FinancialYear,
+    counts: dict[int, Counts],
     authorities: list[Authority],
     peers: list[Authority],
 ) -> list[AuthorityFigures]:
-    """Figures for `authorities`, with averages over `peers` (which include them)."""
-    counts = _counts(session, year, [a.id for a in peers])
+    """Figures for `authorities` from `year`'s counts, with averages over `peers` (which
+    include them)."""
     exact = {
         authority.id: {
             rate.name: rate.exact(counts.get(authority.id, Counts()), authority.population)
@@ -213,50 +220,91 @@ def _mean(figures: list[dict[str, Fraction | None]], name: str) -> Fraction | No
     return sum(known, Fraction(0)) / len(known) if known else None  # type: ignore[arg-type]
 
 
-def _counts(session: Session, year: FinancialYear, authority_ids: list[int]) -> dict[int, Counts]:
-    """Two aggregate queries: decisions in the year, and compliance outcomes recorded in it."""
-    if not authority_ids:
-        return {}
-    decided = sa.func.count()
-    upheld = Case.outcome == Outcome.UPHELD
-    decisions = session.execute(
+def _year_of(day: sa.ColumnElement[Any], years: list[FinancialYear]) -> sa.ColumnElement[Any]:
+    """The start year of the one of `years` that `day` falls in, else NULL."""
+    return sa.case(
+        *((day.between(year.first_day, year.last_day), year.start_year) for year in years)
+    )
+
+
+def _grouped(
+    session: Session,
+    day: sa.ColumnElement[Any],
+    tallies: list[sa.ColumnElement[bool] | None],
+    years: list[FinancialYear],
+    authority_ids: list[int],
+) -> dict[tuple[FinancialYear, int], list[int]]:
+    """Per (year, authority): how many cases have `day` in one of `years`, and how many of
+    them meet each of `tallies` (None: all of them). One GROUP BY over a subquery, so that the
+    year's CASE is named once (PostgreSQL does not match repeated bound parameters)."""
+    flags = [
+        sa.case((tally, 1), else_=0).label(f"t{n}")
+        for n, tally in enumerate(tallies)
+        if tally is not None
+    ]
+    rows = (
         sa.select(
-            Case.authority_id,
-            decided,
-            decided.filter(Case.outcome == Outcome.NOT_FOR_US),
-            decided.filter(Case.outcome == Outcome.ASSESSED_AND_CLOSED),
-            decided.filter(upheld),
-            decided.filter(Case.outcome == Outcome.NOT_UPHELD),
-            decided.filter(upheld, Case.satisfactory_remedy),
-            decided.filter(Case.public_report),
+            Case.authority_id.label("authority_id"), _year_of(day, years).label("year"), *flags
         )
         .where(
-            Case.decision_date.between(year.first_day, year.last_day),
+            day.between(years[0].first_day, years[-1].last_day),
             Case.authority_id.in_(authority_ids),
         )
-        .group_by(Case.authority_id)
+        .subquery()
     )
-    found = {row[0]: list(row[1:]) for row in decisions}
-    compliance = session.execute(
-        sa.select(
-            Case.authority_id,
-            sa.func.count(),
-            sa.func.count().filter(Case.compliance_outcome == ComplianceOutcome.SATISFIED),
-            sa.func.count().filter(Case.compliance_outcome == ComplianceOutcome.SATISFIED_LATE),
-        )
-        .where(
-            Case.compliance_date.between(year.first_day, year.last_day),
-            Case.authority_id.in_(authority_ids),
-        )
-        .group_by(Case.authority_id)
+    columns = iter(list(rows.c)[2:])
+    sums = [sa.func.count() if tally is None else sa.func.sum(next(columns)) for tally in tallies]
+    result = session.execute(
+        sa.select(rows.c.authority_id, rows.c.year, *sums)
+        .where(rows.c.year.is_not(None))
+        .group_by(rows.c.authority_id, rows.c.year)
     )
-    recorded = {row[0]: list(row[1:]) for row in compliance}
     return {
-        authority_id: Counts(
-            *(found.get(authority_id) or [0] * 7), *(recorded.get(authority_id) or [0] * 3)
-        )
-        for authority_id in found.keys() | recorded.keys()
+        (FinancialYear(row[1]), row[0]): [int(value or 0) for value in row[2:]] for row in result
     }
+
+
+def _counts(
+    session: Session, years: list[FinancialYear], authority_ids: list[int]
+) -> dict[FinancialYear, dict[int, Counts]]:
+    """Two aggregate queries, grouped by authority and year, however many of either: decisions
+    in each year, and compliance outcomes recorded in it. `years` in order."""
+    if not authority_ids or not years:
+        return {}
+    upheld = Case.outcome == Outcome.UPHELD
+    found = _grouped(
+        session,
+        Case.decision_date,
+        [
+            None,
+            Case.outcome == Outcome.NOT_FOR_US,
+            Case.outcome == Outcome.ASSESSED_AND_CLOSED,
+            upheld,
+            Case.outcome == Outcome.NOT_UPHELD,
+            sa.and_(upheld, Case.satisfactory_remedy),
+            Case.public_report,
+        ],
+        years,
+        authority_ids,
+    )
+    recorded = _grouped(
+        session,
+        Case.compliance_date,
+        [
+            None,
+            Case.compliance_outcome == ComplianceOutcome.SATISFIED,
+            Case.compliance_outcome == ComplianceOutcome.SATISFIED_LATE,
+        ],
+        years,
+        authority_ids,
+    )
+    counts: dict[FinancialYear, dict[int, Counts]] = {}
+    for year, authority_id in found.keys() | recorded.keys():
+        counts.setdefault(year, {})[authority_id] = Counts(
+            *(found.get((year, authority_id)) or [0] * 7),
+            *(recorded.get((year, authority_id)) or [0] * 3),
+        )
+    return counts
 
 
 # The figures the contract gives the similar-authority average of.

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from tracker.extensions import db
-from tracker.models import Authority, AuthorityType
+from tracker.models import AuthorityType
 from tracker.plumbing import clock
 from tracker.plumbing.years import FinancialYear
 from tracker.services import publications, statistics
@@ -77,9 +77,10 @@ def authority(code: str) -> ResponseReturnValue:
     """One council's figures for a year against similar authorities, and its trend."""
     council = access.authority(code)
     year, problems = _year_asked()
-    figures = statistics.authority_figures(db.session, council, year)
-    earlier = [y for y in statistics.years_with_data(db.session, council) if y < year]
+    with_data = statistics.years_with_data(db.session, council)
+    earlier = [y for y in with_data if y < year]
     trend = statistics.trend(db.session, council, [year, *earlier[: TREND_YEARS - 1]])
+    figures = trend[-1]  # the year shown: the latest of the trend
     trends = [
         Trend(
             key=rate.name,
@@ -96,7 +97,7 @@ def authority(code: str) -> ResponseReturnValue:
         "stats/authority.html",
         authority=council,
         year=year,
-        years=_years_offered(year, council),
+        years=_years_offered(year, with_data),
         figures=figures,
         rates=statistics.RATES,
         trends=[(trend, line_chart(trend, council.name)) for trend in trends],
@@ -139,7 +140,10 @@ def _type_asked() -> AuthorityType | None:
         return None
 
 
-def _years_offered(year: FinancialYear, council: Authority | None = None) -> list[FinancialYear]:
-    """Years with data, and the one shown, newest first."""
-    years = set(statistics.years_with_data(db.session, council))
-    return sorted(years | {year}, reverse=True)
+def _years_offered(
+    year: FinancialYear, with_data: list[FinancialYear] | None = None
+) -> list[FinancialYear]:
+    """Years with data (every council's, unless given), and the one shown, newest first."""
+    if with_data is None:
+        with_data = statistics.years_with_data(db.session)
+    return sorted(set(with_data) | {year}, reverse=True)
