@@ -14,6 +14,7 @@ quarantines it after a day, under PREFIX + "quarantine/".
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -79,6 +80,20 @@ def _not_found(error: ClientError) -> bool:
     return str(error.response.get("Error", {}).get("Code")) in _NOT_FOUND
 
 
+@contextlib.contextmanager
+def _bucket_errors(sha256: str) -> Iterator[None]:
+    """S3's answers about the object with this hash as the store's: ObjectMissing when the
+    bucket has none, StorageUnavailable when it cannot say."""
+    try:
+        yield
+    except ClientError as error:
+        if _not_found(error):
+            raise ObjectMissing(sha256) from error
+        raise StorageUnavailable(UNAVAILABLE) from error
+    except BotoCoreError as error:
+        raise StorageUnavailable(UNAVAILABLE) from error
+
+
 class S3Store(EvidenceStore):
     """The evidence store in one bucket, under a prefix; uploads still arrive on local disk."""
 
@@ -142,29 +157,17 @@ class S3Store(EvidenceStore):
     def stored_checksum(self, sha256: str) -> str | None:
         """The whole-object SHA-256 (base64) S3 keeps for the object; None when it keeps
         none or only per part (a multipart upload). ObjectMissing if there is no object."""
-        try:
+        with _bucket_errors(sha256):
             head = self.client.head_object(
                 Bucket=self.bucket, Key=self.key(sha256), ChecksumMode="ENABLED"
             )
-        except ClientError as error:
-            if _not_found(error):
-                raise ObjectMissing(sha256) from error
-            raise StorageUnavailable(UNAVAILABLE) from error
-        except BotoCoreError as error:
-            raise StorageUnavailable(UNAVAILABLE) from error
         value = head.get("ChecksumSHA256")
         return value if value and "-" not in value else None
 
     def open(self, sha256: str) -> OpenedObject:
         """The object's body, streamed from the bucket as it is read."""
-        try:
+        with _bucket_errors(sha256):
             answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
-        except ClientError as error:
-            if _not_found(error):
-                raise ObjectMissing(sha256) from error
-            raise StorageUnavailable(UNAVAILABLE) from error
-        except BotoCoreError as error:
-            raise StorageUnavailable(UNAVAILABLE) from error
         return OpenedObject(cast(IO[bytes], answer["Body"]), int(answer["ContentLength"]))
 
     def objects(self) -> Iterator[StoredObject]:
