@@ -26,6 +26,8 @@ PASSWORD = "correct horse battery staple"
 # A day on which Leicestershire's £300 (due 1 December 2026) is both chased and escalated.
 CHASED_ON = date(2026, 12, 29)
 TODAY = date(2026, 11, 23)
+# The remedy most tests track: its deadline is stated, a month after the decision.
+PAY_MRS_X = "Within one month of my final decision, pay Mrs X £300."
 
 
 def send_evidence(
@@ -138,6 +140,21 @@ class Builders:
             token = accounts.issue_token(db.session, user, actor=None, now=clock.now())
             db.session.commit()
         return token
+
+    def bearer(self, email: str) -> dict[str, str]:
+        """The API's Authorization header with a new token of the account."""
+        return {"Authorization": f"Bearer {self.token(email)}"}
+
+    def payment_due(
+        self, authority: str = "LEICS", reference: str = "26 000 001", **details: Any
+    ) -> int:
+        """A case with one remedy, a payment due within a month of the decision (`details` as
+        `case` takes them); the remedy's id."""
+        self.case(
+            authority, reference=reference, recommendations=[(PAY_MRS_X, "personal")], **details
+        )
+        [recommendation_id] = self.recommendation_ids(reference)
+        return recommendation_id
 
     def case(
         self,
@@ -267,13 +284,7 @@ def payment_case(build: Builders) -> str:
     month. Recorded by the caseworker Casey, whose e-mail address it returns."""
     build.authority("LEICS", name="Leicestershire County Council")
     caseworker = build.user("caseworker", name="Casey")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        decided=date(2026, 11, 1),
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-        recorded_by=caseworker,
-    )
+    build.payment_due(decided=date(2026, 11, 1), recorded_by=caseworker)
     return caseworker
 
 

@@ -18,13 +18,7 @@ def api(app, build, frozen_clock):
     """A case in Leicestershire and a token for each kind of caller."""
     build.authority("LEICS")
     build.authority("NOTTS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        decided=DECIDED,
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
-    [recommendation_id] = build.recommendation_ids("26 000 001")
+    recommendation_id = build.payment_due(decided=DECIDED)
 
     def headers(role: str, authority: str | None = None) -> dict[str, str]:
         token = build.token(build.user(role, authority=authority))

@@ -35,17 +35,10 @@ def backend(request, app) -> str:
 def council(app, build, frozen_clock):
     build.authority("LEICS")
     build.authority("NOTTS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
-    officer = build.user("officer", authority="LEICS")
-    other = build.user("officer", authority="NOTTS")
     return {
-        "id": build.recommendation_ids("26 000 001")[0],
-        "headers": {"Authorization": f"Bearer {build.token(officer)}"},
-        "other": {"Authorization": f"Bearer {build.token(other)}"},
+        "id": build.payment_due(),
+        "headers": build.bearer(build.user("officer", authority="LEICS")),
+        "other": build.bearer(build.user("officer", authority="NOTTS")),
     }
 
 

@@ -31,15 +31,9 @@ LOG = "tracker.services.evidence_cleanup"
 def council(app, build, frozen_clock):
     """A Leicestershire recommendation and its officer's API token."""
     build.authority("LEICS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
-    officer = build.user("officer", authority="LEICS")
     return {
-        "id": build.recommendation_ids("26 000 001")[0],
-        "headers": {"Authorization": f"Bearer {build.token(officer)}"},
+        "id": build.payment_due(),
+        "headers": build.bearer(build.user("officer", authority="LEICS")),
     }
 
 

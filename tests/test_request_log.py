@@ -68,19 +68,14 @@ def test_each_request_leaves_one_json_line_without_the_path(client, log_lines) -
 
 def test_the_line_names_the_endpoint_and_the_user_id_only(app, client, build, log_lines):
     build.authority("LEICS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
+    recommendation = build.payment_due()
     officer = build.user("officer", authority="LEICS")
-    token = build.token(officer)
-    [recommendation] = build.recommendation_ids("26 000 001")
+    headers = build.bearer(officer)
     stored = REGISTRY.get_sample_value("tracker_evidence_files_stored_total") or 0
     response = client.post(
         f"/api/v1/recommendations/{recommendation}/evidence",
         data={"file": (io.BytesIO(samples.PDF), "receipt.pdf")},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_data(as_text=True)

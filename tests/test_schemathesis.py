@@ -97,12 +97,7 @@ def test_schemathesis_with_every_check_finds_nothing(
 ) -> None:
     build.authority("LEICS")
     build.authority("NOTTS")
-    build.case(
-        "LEICS",
-        reference=REFERENCE,
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
-    [recommendation_id] = build.recommendation_ids(REFERENCE)
+    recommendation_id = build.payment_due(reference=REFERENCE)
     users = {
         "caseworker": build.user("caseworker"),
         "officer": build.user("officer", authority="LEICS"),

@@ -28,22 +28,18 @@ def council(app, build, frozen_clock):
     """A Leicestershire recommendation; officers of two councils, a caseworker, tokens."""
     build.authority("LEICS")
     build.authority("NOTTS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
+    recommendation_id = build.payment_due()
     officer, stranger = (
         build.user("officer", authority="LEICS"),
         build.user("officer", authority="NOTTS"),
     )
     return {
-        "id": build.recommendation_ids("26 000 001")[0],
+        "id": recommendation_id,
         "officer": officer,
         "stranger": stranger,
         "caseworker": build.user("caseworker"),
-        "officer_token": {"Authorization": f"Bearer {build.token(officer)}"},
-        "stranger_token": {"Authorization": f"Bearer {build.token(stranger)}"},
+        "officer_token": build.bearer(officer),
+        "stranger_token": build.bearer(stranger),
     }
 
 

@@ -30,17 +30,8 @@ INFECTED_PDF = samples.PDF + b"%" + EICAR + b"\n"
 def council(app, build, frozen_clock):
     """A Leicestershire recommendation and its council's officer, with an API token."""
     build.authority("LEICS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
     officer = build.user("officer", authority="LEICS")
-    return {
-        "id": build.recommendation_ids("26 000 001")[0],
-        "officer": officer,
-        "token": {"Authorization": f"Bearer {build.token(officer)}"},
-    }
+    return {"id": build.payment_due(), "officer": officer, "token": build.bearer(officer)}
 
 
 @pytest.fixture

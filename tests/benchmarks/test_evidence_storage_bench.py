@@ -51,14 +51,8 @@ def test_25mb_upload_and_download(request, app, build, large_pdf: Path, backend:
         app.config.update(EVIDENCE_S3_BUCKET=server.new_bucket(), EVIDENCE_S3_PREFIX="evidence/")
     app.config["EVIDENCE_MAX_BYTES"] = SIZE + 1_000_000
     build.authority("LEICS")
-    build.case(
-        "LEICS",
-        reference="26 000 001",
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
-    officer = build.user("officer", authority="LEICS")
-    headers = {"Authorization": f"Bearer {build.token(officer)}"}
-    [recommendation_id] = build.recommendation_ids("26 000 001")
+    recommendation_id = build.payment_due()
+    headers = build.bearer(build.user("officer", authority="LEICS"))
     client = app.test_client()
 
     def upload(run: int) -> None:

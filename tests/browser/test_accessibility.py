@@ -162,13 +162,7 @@ def test_a_recommendation_in_its_busiest_state_is_accessible(
 ) -> None:
     """Evidence in, more time asked for, a reminder sent: the caseworker's page has every
     form, table and list on it at once, and then an error summary too."""
-    build.case(
-        "LEICS",
-        reference="26 000 002",
-        decided=date(2026, 11, 1),
-        recommendations=[("Within one month of my final decision, pay Mrs X £300.", "personal")],
-    )
-    (recommendation,) = build.recommendation_ids("26 000 002")
+    recommendation = build.payment_due(reference="26 000 002", decided=date(2026, 11, 1))
     with app.app_context():
         run_daily_jobs(db.session, date(2026, 11, 17), now=REMINDED_AT)  # the officer's 14-day
         db.session.commit()
