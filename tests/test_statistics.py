@@ -3,6 +3,7 @@ at the edges (financial-year boundaries, half-up rounding, zero denominators).""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -201,3 +202,14 @@ def test_averages_are_of_unrounded_figures_rounded_once(app, build) -> None:
     assert big.rates["upheld_per_100k"] == Decimal("0.2")  # 0.15
     assert figures_of(app, "BIGGER", Y2024).rates["upheld_per_100k"] == Decimal("0.1")  # 0.14
     assert big.averages["upheld_per_100k"] == Decimal("0.1")
+
+
+@pytest.mark.parametrize("rate", statistics.RATES, ids=lambda rate: rate.name)
+def test_a_types_average_is_the_exact_mean_of_the_figures_that_exist(rate) -> None:
+    """The mean is summed over one common denominator: it equals the plain mean of the exact
+    fractions to the last digit, leaving out authorities with no denominator."""
+    rng = random.Random(rate.name)
+    terms = [(rng.randint(0, 400), rng.choice([0, rng.randint(1, 2_000_000)])) for _ in range(80)]
+    known = [Fraction(n * rate.scale, d) for n, d in terms if d]
+    assert rate.mean(terms) == sum(known, Fraction(0)) / len(known)
+    assert rate.mean([(5, 0), (0, 0)]) is None
