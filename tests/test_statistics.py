@@ -3,6 +3,7 @@ at the edges (financial-year boundaries, half-up rounding, zero denominators).""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -201,3 +202,44 @@ def test_averages_are_of_unrounded_figures_rounded_once(app, build) -> None:
     assert big.rates["upheld_per_100k"] == Decimal("0.2")  # 0.15
     assert figures_of(app, "BIGGER", Y2024).rates["upheld_per_100k"] == Decimal("0.1")  # 0.14
     assert big.averages["upheld_per_100k"] == Decimal("0.1")
+
+
+@pytest.mark.parametrize("rate", statistics.RATES, ids=lambda rate: rate.name)
+def test_a_types_average_is_the_exact_mean_of_the_figures_that_exist(rate) -> None:
+    """The mean is summed over one common denominator: it equals the plain mean of the exact
+    fractions to the last digit, leaving out authorities with no denominator."""
+    rng = random.Random(rate.name)
+    terms = [(rng.randint(0, 400), rng.choice([0, rng.randint(1, 2_000_000)])) for _ in range(80)]
+    known = [Fraction(n * rate.scale, d) for n, d in terms if d]
+    assert rate.mean(terms) == sum(known, Fraction(0)) / len(known)
+    assert rate.mean([(5, 0), (0, 0)]) is None
+
+
+def test_the_years_with_data_run_from_the_first_decision_to_the_last_compliance_outcome(
+    app, build
+) -> None:
+    """A compliance outcome recorded a year after the last decision adds that year; another
+    council's years are not this council's; no cases at all is no years."""
+    build.authority("LEICS")
+    build.authority("DIST", type="district")
+    with app.app_context():
+        assert statistics.years_with_data(db.session) == []
+    build.case("LEICS", decided=date(2021, 3, 31))  # 2020-21
+    build.case(
+        "LEICS",
+        decided=date(2023, 3, 1),  # 2022-23
+        compliance_outcome="satisfied",
+        compliance_date=date(2024, 4, 1),  # 2024-25
+    )
+    build.case("DIST", decided=date(2025, 6, 1))  # 2025-26
+    with app.app_context():
+        leics, dist = (
+            db.session.scalar(sa.select(Authority).where(Authority.code == code))
+            for code in ("LEICS", "DIST")
+        )
+        everyone = statistics.years_with_data(db.session)
+        assert [year.label for year in everyone] == [
+            "2025-26", "2024-25", "2023-24", "2022-23", "2021-22", "2020-21"
+        ]  # fmt: skip
+        assert statistics.years_with_data(db.session, leics) == everyone[1:]
+        assert [year.label for year in statistics.years_with_data(db.session, dist)] == ["2025-26"]

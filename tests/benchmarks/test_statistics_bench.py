@@ -1,6 +1,7 @@
 """Statistics with 200,000 cases: one authority's year (target under 50 ms), all 400
-authorities' year (target under 1 second), and one council's whole page as a manager gets it
-(figures and five-year trend; issue 15: under 50 ms), reported as p50/p95 over its runs."""
+authorities' year (target under 1 second), one council's whole page as a manager gets it
+(figures and five-year trend; issue 15: under 50 ms) and every council's page for a year
+(issue 15: under 150 ms), reported as p50/p95/p99 over their runs."""
 
 from __future__ import annotations
 
@@ -63,6 +64,17 @@ def _load(app) -> None:
         for start in range(0, CASES, 20_000):
             db.session.execute(sa.insert(Case), rows[start : start + 20_000])
         db.session.commit()
+        _settle()
+
+
+def _settle() -> None:
+    """What the database does by itself after a bulk load, done now: statistics for the
+    planner and, on PostgreSQL, the visibility map autovacuum keeps (an index-only scan
+    reads it to skip the table)."""
+    if USING_POSTGRES:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+    else:
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
 
@@ -77,7 +89,7 @@ def _percentiles(action, runs: int) -> dict[str, float | int]:
         action()
         samples.append((time.perf_counter() - start) * 1000)
     cuts = stats.quantiles(samples, n=100, method="inclusive")
-    return {"p50_ms": cuts[49], "p95_ms": cuts[94], "runs": runs}
+    return {"p50_ms": cuts[49], "p95_ms": cuts[94], "p99_ms": cuts[98], "runs": runs}
 
 
 def test_statistics_with_200k_cases(app, client, build) -> None:
@@ -99,11 +111,16 @@ def test_statistics_with_200k_cases(app, client, build) -> None:
 
     sign_in(client, build.user("manager"))
 
-    def page() -> None:
-        assert client.get("/statistics/A123?year=2023-24").status_code == 200
+    def page(address: str) -> None:
+        assert client.get(address).status_code == 200
 
     report(
         f"{database} one council's page, figures and trend ({CASES:,} cases)",
-        **_percentiles(page, runs=100),
+        **_percentiles(lambda: page("/statistics/A123?year=2023-24"), runs=100),
         target="under 50 ms",
+    )
+    report(
+        f"{database} every council's page for a year ({AUTHORITIES} councils, {CASES:,} cases)",
+        **_percentiles(lambda: page("/statistics/?year=2023-24"), runs=50),
+        target="under 150 ms",
     )

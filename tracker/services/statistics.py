@@ -17,7 +17,8 @@ trend of several); Python only divides, per authority.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -65,12 +66,27 @@ class Rate:
     scale: int  # 100 for a percentage, 100,000 for per 100,000 residents
     places: int
 
-    def exact(self, counts: Counts, population: int) -> Fraction | None:
-        """The unrounded figure, or None when the denominator is zero (no data)."""
-        numerator, denominator = _terms(self.name, counts, population)
+    def terms(self, counts: Counts, population: int) -> tuple[int, int]:
+        """The numerator and denominator, unscaled."""
+        return _TERMS[self.name](counts, population)
+
+    def figure(self, counts: Counts, population: int) -> Decimal | None:
+        """The published figure, or None when the denominator is zero (no data): rounded
+        once, exactly, from the whole numbers."""
+        numerator, denominator = self.terms(counts, population)
         if denominator == 0:
             return None
-        return Fraction(numerator * self.scale, denominator)
+        return _rounded(numerator * self.scale, denominator, self.places)
+
+    def mean(self, terms: Iterable[tuple[int, int]]) -> Fraction | None:
+        """The unrounded mean of the figures of several authorities, over those that have
+        one (a non-zero denominator): exact, summed over one common denominator."""
+        known = [(numerator, denominator) for numerator, denominator in terms if denominator]
+        if not known:
+            return None
+        common = math.lcm(*(denominator for _, denominator in known))
+        total = sum(numerator * (common // denominator) for numerator, denominator in known)
+        return Fraction(total * self.scale, common * len(known))
 
     def published(self, value: Fraction | None) -> Decimal | None:
         """Rounded half up to the published places."""
@@ -98,22 +114,25 @@ RATES = (
 RATES_BY_NAME = {rate.name: rate for rate in RATES}
 
 
-def _terms(name: str, counts: Counts, population: int) -> tuple[int, int]:
-    """The numerator and denominator of each rate, as domain.md defines them."""
-    return {
-        "uphold_rate": (counts.upheld, counts.investigated),
-        "satisfactory_remedy_rate": (counts.satisfactory_remedies, counts.upheld),
-        "compliance_rate": (counts.complied, counts.compliance_outcomes),
-        "on_time_rate": (counts.satisfied, counts.compliance_outcomes),
-        "upheld_per_100k": (counts.upheld, population),
-    }[name]
+# The numerator and denominator of each rate, as domain.md defines them.
+_TERMS: dict[str, Callable[[Counts, int], tuple[int, int]]] = {
+    "uphold_rate": lambda counts, _: (counts.upheld, counts.investigated),
+    "satisfactory_remedy_rate": lambda counts, _: (counts.satisfactory_remedies, counts.upheld),
+    "compliance_rate": lambda counts, _: (counts.complied, counts.compliance_outcomes),
+    "on_time_rate": lambda counts, _: (counts.satisfied, counts.compliance_outcomes),
+    "upheld_per_100k": lambda counts, population: (counts.upheld, population),
+}
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """`value` rounded half up (82.5 → 83, 7.69 → 8; 4.45 → 4.5), exactly."""
-    scaled = value * 10**places
-    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
-    return Decimal(whole).scaleb(-places)
+    return _rounded(value.numerator, value.denominator, places)
+
+
+def _rounded(numerator: int, denominator: int, places: int) -> Decimal:
+    """numerator / denominator (denominator above 0) rounded half up to `places`, exactly."""
+    scaled = numerator * 10**places
+    return Decimal((scaled * 2 + denominator) // (denominator * 2)).scaleb(-places)
 
 
 @dataclass(frozen=True)
@@ -134,10 +153,10 @@ def year_figures(
     query = sa.select(Authority).order_by(Authority.name)
     if authority_type is not None:
         query = query.where(Authority.type == authority_type)
+    # Every authority of the types shown is here: they are their own similar authorities.
     authorities = list(session.scalars(query))
-    peers = _all_of_types(session, authorities)
-    counts = _counts(session, [year], [a.id for a in peers])
-    return _figures(year, counts.get(year, {}), authorities, peers)
+    counts = _counts(session, [year], [a.id for a in authorities])
+    return _figures(year, counts.get(year, {}), authorities, authorities)
 
 
 def authority_figures(
@@ -161,26 +180,21 @@ def trend(
 
 
 def years_with_data(session: Session, authority: Authority | None = None) -> list[FinancialYear]:
-    """The financial years with a decision or a compliance outcome, newest first."""
-    dates = sa.union(
-        sa.select(Case.decision_date.label("day")).where(
-            *([Case.authority_id == authority.id] if authority else [])
-        ),
-        sa.select(Case.compliance_date.label("day")).where(
-            Case.compliance_date.is_not(None),
-            *([Case.authority_id == authority.id] if authority else []),
-        ),
-    ).subquery()
-    bounds = session.execute(sa.select(sa.func.min(dates.c.day), sa.func.max(dates.c.day))).one()
-    if bounds[0] is None:
+    """The financial years with a decision or a compliance outcome, newest first.
+
+    One query of four bounds, each read off the end of an index (no scan of the cases)."""
+    mine = [Case.authority_id == authority.id] if authority else []
+    recorded = [Case.compliance_date.is_not(None), *mine]
+    bounds = [
+        sa.select(bound(day)).where(*where).scalar_subquery()
+        for day, where in ((Case.decision_date, mine), (Case.compliance_date, recorded))
+        for bound in (sa.func.min, sa.func.max)
+    ]
+    days = [day for day in session.execute(sa.select(*bounds)).one() if day is not None]
+    if not days:
         return []
-    first, last = FinancialYear.of(bounds[0]), FinancialYear.of(bounds[1])
+    first, last = FinancialYear.of(min(days)), FinancialYear.of(max(days))
     return [FinancialYear(start) for start in range(last.start_year, first.start_year - 1, -1)]
-
-
-def _all_of_types(session: Session, authorities: list[Authority]) -> list[Authority]:
-    types = {authority.type for authority in authorities}
-    return list(session.scalars(sa.select(Authority).where(Authority.type.in_(types))))
 
 
 def _figures(
@@ -191,33 +205,27 @@ def _figures(
 ) -> list[AuthorityFigures]:
     """Figures for `authorities` from `year`'s counts, with averages over `peers` (which
     include them)."""
-    exact = {
-        authority.id: {
-            rate.name: rate.exact(counts.get(authority.id, Counts()), authority.population)
-            for rate in RATES
-        }
-        for authority in peers
-    }
+    none = Counts()
     averages: dict[AuthorityType, dict[str, Decimal | None]] = {}
     for kind in {authority.type for authority in authorities}:
-        of_kind = [exact[a.id] for a in peers if a.type is kind]
-        averages[kind] = {rate.name: rate.published(_mean(of_kind, rate.name)) for rate in RATES}
+        of_kind = [
+            (counts.get(peer.id, none), peer.population) for peer in peers if peer.type is kind
+        ]
+        averages[kind] = {
+            rate.name: rate.published(rate.mean(rate.terms(*peer) for peer in of_kind))
+            for rate in RATES
+        }
+    shown = [(authority, counts.get(authority.id, none)) for authority in authorities]
     return [
         AuthorityFigures(
             authority=authority,
             year=year,
-            counts=counts.get(authority.id, Counts()),
-            rates={rate.name: rate.published(exact[authority.id][rate.name]) for rate in RATES},
+            counts=mine,
+            rates={rate.name: rate.figure(mine, authority.population) for rate in RATES},
             averages=averages[authority.type],
         )
-        for authority in authorities
+        for authority, mine in shown
     ]
-
-
-def _mean(figures: list[dict[str, Fraction | None]], name: str) -> Fraction | None:
-    """The mean over the authorities that have the figure (a non-zero denominator)."""
-    known = [figure[name] for figure in figures if figure[name] is not None]
-    return sum(known, Fraction(0)) / len(known) if known else None  # type: ignore[arg-type]
 
 
 def _year_of(day: sa.ColumnElement[Any], years: list[FinancialYear]) -> sa.ColumnElement[Any]:
@@ -227,24 +235,28 @@ def _year_of(day: sa.ColumnElement[Any], years: list[FinancialYear]) -> sa.Colum
     )
 
 
+# A count of some of the cases: a condition on the case's columns, given the case (or an alias).
+Tally = Callable[[Any], sa.ColumnElement[bool]]
+# The columns the tallies read.
+_TALLIED = ("outcome", "satisfactory_remedy", "public_report", "compliance_outcome")
+
+
 def _grouped(
     session: Session,
     day: sa.ColumnElement[Any],
-    tallies: list[sa.ColumnElement[bool] | None],
+    tallies: list[Tally | None],
     years: list[FinancialYear],
     authority_ids: list[int],
 ) -> dict[tuple[FinancialYear, int], list[int]]:
     """Per (year, authority): how many cases have `day` in one of `years`, and how many of
     them meet each of `tallies` (None: all of them). One GROUP BY over a subquery, so that the
-    year's CASE is named once (PostgreSQL does not match repeated bound parameters)."""
-    flags = [
-        sa.case((tally, 1), else_=0).label(f"t{n}")
-        for n, tally in enumerate(tallies)
-        if tally is not None
-    ]
+    year's CASE is named once (PostgreSQL does not match repeated bound parameters); each
+    tally is a `count(*) FILTER (WHERE …)`, which both databases count without a CASE."""
     rows = (
         sa.select(
-            Case.authority_id.label("authority_id"), _year_of(day, years).label("year"), *flags
+            Case.authority_id.label("authority_id"),
+            _year_of(day, years).label("year"),
+            *(Case.__table__.c[name] for name in _TALLIED),
         )
         .where(
             day.between(years[0].first_day, years[-1].last_day),
@@ -252,15 +264,18 @@ def _grouped(
         )
         .subquery()
     )
-    columns = iter(list(rows.c)[2:])
-    sums = [sa.func.count() if tally is None else sa.func.sum(next(columns)) for tally in tallies]
+    counted = sa.orm.aliased(Case, rows, adapt_on_names=True)
+    counts = [
+        sa.func.count() if tally is None else sa.func.count().filter(tally(counted))
+        for tally in tallies
+    ]
     result = session.execute(
-        sa.select(rows.c.authority_id, rows.c.year, *sums)
+        sa.select(rows.c.authority_id, rows.c.year, *counts)
         .where(rows.c.year.is_not(None))
         .group_by(rows.c.authority_id, rows.c.year)
     )
     return {
-        (FinancialYear(row[1]), row[0]): [int(value or 0) for value in row[2:]] for row in result
+        (FinancialYear(year), authority_id): list(tally) for authority_id, year, *tally in result
     }
 
 
@@ -271,18 +286,17 @@ def _counts(
     in each year, and compliance outcomes recorded in it. `years` in order."""
     if not authority_ids or not years:
         return {}
-    upheld = Case.outcome == Outcome.UPHELD
     found = _grouped(
         session,
         Case.decision_date,
         [
             None,
-            Case.outcome == Outcome.NOT_FOR_US,
-            Case.outcome == Outcome.ASSESSED_AND_CLOSED,
-            upheld,
-            Case.outcome == Outcome.NOT_UPHELD,
-            sa.and_(upheld, Case.satisfactory_remedy),
-            Case.public_report,
+            lambda case: case.outcome == Outcome.NOT_FOR_US,
+            lambda case: case.outcome == Outcome.ASSESSED_AND_CLOSED,
+            lambda case: case.outcome == Outcome.UPHELD,
+            lambda case: case.outcome == Outcome.NOT_UPHELD,
+            lambda case: sa.and_(case.outcome == Outcome.UPHELD, case.satisfactory_remedy),
+            lambda case: case.public_report,
         ],
         years,
         authority_ids,
@@ -292,8 +306,8 @@ def _counts(
         Case.compliance_date,
         [
             None,
-            Case.compliance_outcome == ComplianceOutcome.SATISFIED,
-            Case.compliance_outcome == ComplianceOutcome.SATISFIED_LATE,
+            lambda case: case.compliance_outcome == ComplianceOutcome.SATISFIED,
+            lambda case: case.compliance_outcome == ComplianceOutcome.SATISFIED_LATE,
         ],
         years,
         authority_ids,

@@ -47,6 +47,7 @@ def index() -> ResponseReturnValue:
         types=list(AuthorityType),
         rows=tables.sort_rows(rows, sort, descending),
         columns=tables.COLUMNS,
+        cells=tables.cells,
         sort=sort if sort in tables.COLUMNS_BY_KEY else "name",
         descending=descending,
         problems=problems,

@@ -53,6 +53,16 @@ def sort_rows(
     return known + sorted(unknown, key=lambda row: row.authority.name)
 
 
+def cells(row: AuthorityFigures) -> list[tuple[str, bool]]:
+    """The row's cells after the authority's name as the table shows them: each text
+    ("No data" where there is none) and whether it is a number."""
+    shown = []
+    for column in COLUMNS[1:]:
+        value = column.value(row)
+        shown.append(("No data" if value is None else f"{value}{column.unit}", column.numeric))
+    return shown
+
+
 def as_csv(rows: Sequence[AuthorityFigures]) -> str:
     """The rows as CSV, with each rate's similar-authority average beside it."""
     buffer = io.StringIO()
