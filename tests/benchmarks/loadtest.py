@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(national.SIZES), default="100k")
+    parser.add_argument("--size", type=str.lower, choices=sorted(national.SIZES), default="100k")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LOADTEST_DATABASE_URL") or DEFAULT_SERVER,

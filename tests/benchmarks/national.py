@@ -105,26 +105,33 @@ def mix(column: str, salt: int) -> str:
 
 
 def build(url: str, size: int, *, today: date | None = None) -> Flask:
-    """Migrate the database at `url` and fill it with `size` cases and about as many
-    recommendations, in one transaction; ANALYZE after. Returns the app it used."""
+    """Migrate the database at `url` (`flask db upgrade`) and populate it; returns the app
+    it used."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TWO_FACTOR_REQUIRED": False})
-    today = today or clock.today()
     with app.app_context():
         flask_migrate.upgrade()
-        dialect = Dialect(db.engine.dialect.name)
-        now = clock.now()
-        _skip_foreign_key_checks(dialect)
-        _authorities_and_users(now)
-        _cases(dialect, size, today, now)
-        _recommendations(dialect, today, now)
-        _evidence(dialect, now)
-        _compliance(dialect)
-        _publish(today, now)
-        db.session.commit()
-        with db.engine.connect() as connection:
-            connection.execute(sa.text("ANALYZE"))
-            connection.commit()
+        populate(size, today=today)
     return app
+
+
+def populate(size: int, *, today: date | None = None) -> None:
+    """Fill the app's migrated, empty database with `size` cases and about as many
+    recommendations, in one transaction, then ANALYZE. Call inside an application context."""
+    today = today or clock.today()
+    dialect = Dialect(db.engine.dialect.name)
+    now = clock.now()
+    _skip_foreign_key_checks(dialect)
+    _authorities_and_users(now)
+    _cases(dialect, size, today, now)
+    _recommendations(dialect, today, now)
+    _evidence(dialect, now)
+    _compliance(dialect)
+    _publish(today, now)
+    db.session.commit()
+    # Planner statistics, as a running database keeps them (autovacuum; PRAGMA optimize).
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("ANALYZE"))
+        connection.commit()
 
 
 def _skip_foreign_key_checks(dialect: Dialect) -> None:
