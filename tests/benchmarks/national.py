@@ -11,13 +11,13 @@ the same data, and a million recommendations load in well under a minute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import flask_migrate
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.benchmarks.portable_sql import Dialect, mix
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Authority, Case, User
@@ -44,64 +44,6 @@ def officer(code: str) -> str:
 def authority_code(index: int) -> str:
     """A000 is the largest council, A399 the smallest."""
     return f"A{index:03d}"
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """The few SQL spellings that differ between PostgreSQL and SQLite."""
-
-    name: str
-
-    def series(self, count: int) -> str:
-        """Rows n = 1 … count."""
-        if self.name == "postgresql":
-            return f"SELECT CAST(n AS BIGINT) AS n FROM generate_series(1, {count}) AS n"
-        return (
-            f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) "
-            "SELECT n FROM s"
-        )
-
-    def add_days(self, day: str, days: str) -> str:
-        """A date `days` (an integer expression) after `day`."""
-        if self.name == "postgresql":
-            return f"(CAST({day} AS DATE) + CAST({days} AS INTEGER))"
-        return f"date({day}, ({days}) || ' days')"
-
-    def minus_minutes(self, moment: str, minutes: str) -> str:
-        """A timestamp `minutes` before `moment`."""
-        if self.name == "postgresql":
-            return f"(CAST({moment} AS TIMESTAMPTZ) - ({minutes}) * INTERVAL '1 minute')"
-        return f"datetime({moment}, '-' || ({minutes}) || ' minutes')"
-
-    def pad3(self, number: str) -> str:
-        """A number below 1000 as three digits."""
-        if self.name == "postgresql":
-            return f"lpad(CAST({number} AS TEXT), 3, '0')"
-        return f"printf('%03d', {number})"
-
-    def year2(self, day: str) -> str:
-        """The two-digit year of a date."""
-        if self.name == "postgresql":
-            return f"to_char({day}, 'YY')"
-        return f"substr({day}, 3, 2)"
-
-    def day(self, value: date) -> str:
-        """A date as a bound value (SQLite's own date adapter is deprecated)."""
-        return value.isoformat()
-
-    def moment(self, value: datetime) -> str:
-        """A UTC timestamp as a bound value, as each database stores it."""
-        utc = value.astimezone(UTC)
-        if self.name == "postgresql":
-            return utc.isoformat()
-        return utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def mix(column: str, salt: int) -> str:
-    """A pseudo-random integer in [0, 1000003) from a row number: a different multiplier for
-    each salt, so figures drawn from one row are not in lockstep."""
-    multipliers = (2654435761, 40503, 2246822519, 3266489917, 668265263, 374761393, 1103515245)
-    return f"((CAST({column} AS BIGINT) * {multipliers[salt]} + {salt * 7919}) % 1000003)"
 
 
 def build(url: str, size: int, *, today: date | None = None) -> Flask:
@@ -264,7 +206,7 @@ def _recommendations(dialect: Dialect, today: date, now: datetime) -> None:
             f" {status}, r.due, r.due, true, 'stated', :now, :now, 1"
             f" FROM (SELECT c.id AS case_id, c.id AS n, p.position, p.text, p.kind, p.amount,"
             f" {due} AS due, {since} AS since, {pick} AS pick"
-            f" FROM (SELECT id, decision_date, {_ordinal(dialect, 'decision_date')}"
+            f" FROM (SELECT id, decision_date, {dialect.day_number('decision_date')}"
             " AS decision_ordinal FROM cases WHERE outcome = 'upheld') AS c"
             f" JOIN ({positions}) AS p ON p.position <= 1 + c.id % 3) AS r"
         ),
@@ -288,13 +230,6 @@ def _recommendations(dialect: Dialect, today: date, now: datetime) -> None:
         ),
         {"today": dialect.day(today)},
     )
-
-
-def _ordinal(dialect: Dialect, column: str) -> str:
-    """Days since 1970-01-01, as an integer."""
-    if dialect.name == "postgresql":
-        return f"({column} - DATE '1970-01-01')"
-    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
 def _day_number(day: date) -> int:
