@@ -32,7 +32,7 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 # `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 
-test: install assets browser redis clamav postgres ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
+test: install assets browser redis clamav postgres wrk ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=worksteal
 
 demo: install ## Load the demonstration data built from the source documents

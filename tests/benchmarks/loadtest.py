@@ -20,7 +20,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -172,8 +172,10 @@ def _header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def pages(today_year: str, last_year: str) -> list[tuple[str, str, str]]:
-    """(name, who, path) of each page under load."""
+def pages(today: date) -> list[tuple[str, str, str]]:
+    """(name, who, path) of each page under load: figures of the last whole year, cases of
+    this year in the search."""
+    last_year = national.last_whole_year(today).label
     return [
         ("caseworker due list", "caseworker", "/recommendations/"),
         ("due list page 1000", "caseworker", "/recommendations/?page=1000"),
@@ -181,7 +183,7 @@ def pages(today_year: str, last_year: str) -> list[tuple[str, str, str]]:
         ("chase list", "caseworker", "/recommendations/overdue"),
         ("officer due list", "officer", "/recommendations/"),
         ("case list", "caseworker", "/cases/"),
-        ("case search", "caseworker", f"/cases/?reference={today_year[2:4]}+01"),
+        ("case search", "caseworker", f"/cases/?reference={today.year % 100:02d}+01"),
         ("API overdue", "api", "/api/v1/recommendations?overdue=true"),
         ("one council's statistics", "manager", f"/statistics/A000?year={last_year}"),
         ("all councils' statistics", "manager", f"/statistics/?year={last_year}"),
@@ -204,10 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     size = national.SIZES[options.size]
     url = target_database(options.database_url, options.size)
     token = ensure_data(url, size, rebuild=options.rebuild)
-    instance = PROJECT / "instance"
-    instance.mkdir(exist_ok=True)
-    today = clock.today()
-    last_year = national.last_whole_year(today).label
+    instance = Path(options.out_dir)
+    instance.mkdir(parents=True, exist_ok=True)
     results: list[PageResult] = []
     with gunicorn(url, instance / f"loadtest-{options.size}-gunicorn.log") as port:
         headers = {
@@ -217,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             "api": f"Authorization: Bearer {token}",
             "public": "",
         }
-        for name, who, path in pages(str(today.year), last_year):
+        for name, who, path in pages(clock.today()):
+            if options.page and name not in options.page:
+                continue
             name_, value = headers[who].split(": ", 1) if headers[who] else ("", "")
             status, _, _ = _request(port, "GET", path, **({name_: value} if name_ else {}))
             if status != 200:
@@ -246,6 +248,10 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="of load on each page")
     parser.add_argument("--rebuild", action="store_true", help="build the database anew")
+    parser.add_argument("--page", action="append", help="only this page (by name); repeatable")
+    parser.add_argument(
+        "--out-dir", default=str(PROJECT / "instance"), help="for the table and the server's log"
+    )
     return parser.parse_args(argv)
 
 
