@@ -49,6 +49,26 @@ class Dialect:
             return f"to_char({day}, 'YY')"
         return f"substr({day}, 3, 2)"
 
+    def typed(self, parameter: str, sql_type: str) -> str:
+        """A bound parameter that PostgreSQL must know the type of (in a CASE, say)."""
+        if self.name == "postgresql":
+            return f"CAST({parameter} AS {sql_type})"
+        return parameter
+
+    def indexes_query(self) -> str:
+        """(name, CREATE statement) of a table's (:table) own indexes, not those that back a
+        primary key or unique constraint."""
+        if self.name == "postgresql":
+            return (
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = :table"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+                " WHERE c.conname = i.indexname)"
+            )
+        return (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
+            " AND sql IS NOT NULL"
+        )
+
     def day(self, value: date) -> str:
         """A date as a bound value (SQLite's own date adapter is deprecated)."""
         return value.isoformat()
