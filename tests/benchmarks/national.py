@@ -2,8 +2,8 @@
 uneven size, one case per recommendation or so, a few years of decisions dated from today.
 
 Every row is made by the database itself (INSERT … SELECT over generate_series on PostgreSQL,
-over a recursive CTE on SQLite) from integer hashes of the row number, so a size always gives
-the same data, and a million recommendations load in well under a minute.
+over a recursive CTE on SQLite) from integer hashes of the row number: no row passes through
+Python, and a size always gives the same data.
 """
 
 # The SQL here is put together from this module's own constants and integers, never from input.
