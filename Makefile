@@ -15,7 +15,7 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --n
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: postgres help run test demo bench lint format install assets system-packages browser redis clamav clean
+.PHONY: postgres help run test demo bench loadtest wrk lint format install assets system-packages browser redis clamav clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: install assets ## Migrate the SQLite database; serve on http://127.0.0.1:50
 # `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 
-test: install assets browser redis clamav postgres ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
+test: install assets browser redis clamav postgres wrk ## Run the whole test suite on every core (SQLite, or DATABASE_URL if set)
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=worksteal
 
 demo: install ## Load the demonstration data built from the source documents
@@ -48,6 +48,22 @@ bench: install ## Measure speed on SQLite and PostgreSQL (figures in the output;
 	  sa.create_engine(database_url(sys.argv[1])).connect().close()' '$(BENCH_DATABASE_URL)' 2>/dev/null; \
 	then DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/pytest tests/benchmarks -m benchmark -s -q; \
 	else echo "No PostgreSQL at $(BENCH_DATABASE_URL): benchmarks ran on SQLite only."; fi
+
+# The pages under load behind gunicorn (2 workers, 4 connections with wrk), on a generated
+# database of SIZE (100k or 1m cases; built once, then reused) on PostgreSQL, or on SQLite
+# with LOADTEST_DATABASE_URL=sqlite. LOADTEST_SECONDS of load on each page.
+SIZE ?= 100k
+LOADTEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/
+LOADTEST_SECONDS ?= 10
+
+loadtest: install wrk ## Load-test the pages behind gunicorn on a generated database (SIZE=100k|1m)
+	@if [[ '$(LOADTEST_DATABASE_URL)' == postgres* ]]; then $(MAKE) --no-print-directory postgres; fi
+	$(BIN)/python -m tests.benchmarks.loadtest --size '$(SIZE)' \
+	  --database-url '$(LOADTEST_DATABASE_URL)' --seconds '$(LOADTEST_SECONDS)'
+
+# Debian's wrk (HTTP load with per-request latency percentiles) for the load test.
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) wrk; }
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .
