@@ -21,7 +21,7 @@ _DAYS = f"CASE WHEN {_OPEN} THEN (n * 7919) % 361 - 60 ELSE -30 - (n * 7919) % 7
 _COUNCIL = "((n * 7919) % 1000) * ((n * 7919) % 1000) * 400 / 1000000"
 
 NUMBERS = {
-    "postgresql": "SELECT n FROM generate_series(0, :count - 1) AS n",
+    "postgresql": "SELECT n FROM generate_series(CAST(0 AS bigint), :count - 1) AS n",
     "sqlite": "WITH RECURSIVE numbers(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM numbers "
     "WHERE n + 1 < :count) SELECT n FROM numbers",
 }
@@ -35,7 +35,7 @@ REFERENCE = {
 def _days(dialect: str, days: str) -> str:
     """SQL for the date `days` (an SQL integer) days from :today."""
     if dialect == "postgresql":
-        return f"(CAST(:today AS date) + ({days}))"
+        return f"(CAST(:today AS date) + CAST({days} AS integer))"
     return f"date(:today, ({days}) || ' days')"
 
 
@@ -71,7 +71,7 @@ def load(session: Session, recommendations: int, today: date, first_authority_id
         ),
         values | {"count": cases * 2, "first_case": first_case},
     )
-    minutes = "((id * 7919) % 100000)"
+    minutes = "((id % 100000) * 7919 % 100000)"
     submitted = (
         f"CAST(:now AS timestamptz) - make_interval(mins => {minutes})"
         if dialect == "postgresql"
