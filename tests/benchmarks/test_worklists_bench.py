@@ -1,131 +1,89 @@
-"""The lists people work from, with 100,000 recommendations: time per page and SQL statements."""
+"""Every list page and the list API at 10k, 100k and 1M recommendations: p50/p95/p99 per page,
+first and deep, with the SQL statements each runs. Set BENCH_LIST_SIZES (e.g. "100000") to
+run fewer sizes."""
 
 from __future__ import annotations
 
-import random
-from datetime import UTC, datetime, timedelta
+import os
+import statistics
+import time
+from collections.abc import Callable
 
+import pytest
 import sqlalchemy as sa
 
-from tests.benchmarks.conftest import insert_authorities, report, timed
+from tests.benchmarks.conftest import insert_authorities, report
+from tests.benchmarks.worklist_data import load
 from tests.conftest import USING_POSTGRES
 from tests.helpers import TODAY, count_queries, sign_in
 from tracker.extensions import db
-from tracker.models import Authority, Case, EvidenceSubmission, Recommendation, User
+from tracker.models import Authority
 
-RECOMMENDATIONS = 100_000
-AUTHORITIES = 400
-# Most of a few years' recommendations are closed; of the open ones, about one in six is late.
-STATUSES = ["accepted"] * 11 + ["not_complied"] + ["open"] * 6 + ["evidence_submitted"] * 2
-STATUSES += ["changes_requested"]
+SIZES = [
+    int(size) for size in os.environ.get("BENCH_LIST_SIZES", "10000,100000,1000000").split(",")
+]
+# A council of middling size (the lowest numbered are the largest).
+OFFICERS_COUNCIL = "A050"
 
 
-def _load(app, officer_email: str) -> None:
-    """Bulk-load 50,000 upheld cases with two recommendations each, in every status: the
-    closed ones fell due in the past two years, the open ones from two months ago to ten
-    months ahead; evidence for those awaiting review."""
-    rng = random.Random(11)
-    now = datetime.now(UTC)
+def percentiles(action: Callable[[], object], samples: int) -> dict[str, object]:
+    """p50/p95/p99 in milliseconds over `samples` runs, after two to warm up."""
+    for _ in range(2):
+        action()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return {"p50_ms": cuts[49], "p95_ms": cuts[94], "p99_ms": cuts[98], "samples": samples}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size:,}")
+def test_lists(app, build, frozen_clock, size) -> None:
     with app.app_context():
-        insert_authorities(AUTHORITIES, first=2, types=["district"])
-        authority_ids = db.session.scalars(sa.select(Authority.id)).all()  # A000, A001 too
-        db.session.execute(
-            sa.insert(Case),
-            [
-                {
-                    "reference": f"{20 + n // 10_000:02d} {n // 1000 % 10:03d} {n % 1000:03d}",
-                    "authority_id": rng.choice(authority_ids),
-                    "category": "Adult care services",
-                    "subcategory": "Charging",
-                    "decision_date": TODAY - timedelta(days=rng.randint(30, 400)),
-                    "outcome": "upheld",
-                    "satisfactory_remedy": False,
-                    "public_report": False,
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-                for n in range(RECOMMENDATIONS // 2)
-            ],
-        )
-        case_ids = db.session.scalars(sa.select(Case.id)).all()
-        rows = []
-        for case_id in case_ids:
-            for position in (1, 2):
-                status = rng.choice(STATUSES)
-                closed = status in ("accepted", "not_complied")
-                days = -rng.randint(30, 730) if closed else rng.randint(-60, 300)
-                rows.append(
-                    {
-                        "case_id": case_id,
-                        "position": position,
-                        "text": "Within one month of my final decision, pay Mrs X £100.",
-                        "kind": "personal",
-                        "status": status,
-                        "explicit": True,
-                        "evidence_expected": "",
-                        "due_date": TODAY + timedelta(days=days),
-                        "created_at": now,
-                        "updated_at": now,
-                        "version": 1,
-                    }
-                )
-        db.session.execute(sa.insert(Recommendation), rows)
-        officer_id = db.session.scalar(sa.select(User.id).where(User.email == officer_email))
-        awaiting = db.session.scalars(
-            sa.select(Recommendation.id).where(Recommendation.status == "evidence_submitted")
-        ).all()
-        db.session.execute(
-            sa.insert(EvidenceSubmission),
-            [
-                {
-                    "recommendation_id": recommendation_id,
-                    "revision": 1,
-                    "note": "",
-                    "submitted_by_id": officer_id,
-                    "submitted_at": now - timedelta(minutes=rng.randint(0, 100_000)),
-                }
-                for recommendation_id in awaiting
-            ],
-        )
+        insert_authorities(400, types=["district"])
+        first = db.session.scalar(sa.select(sa.func.min(Authority.id)))
         db.session.commit()
-        # Planner statistics, as a running database keeps them (PostgreSQL's autovacuum,
-        # SQLite's `PRAGMA optimize` in the scheduler's daily upkeep).
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
-
-
-def test_worklists_with_100k_recommendations(app, build) -> None:
-    build.authority("A000")
-    build.authority("A001")
-    officer_email = build.user("officer", authority="A001")
-    _load(app, officer_email)
+        officer_email = build.user("officer", authority=OFFICERS_COUNCIL)
+        load(db.session, size, TODAY, first)
     caseworker, officer = app.test_client(), app.test_client()
     sign_in(caseworker, build.user("caseworker"))
     sign_in(officer, officer_email)
-    token = build.token(build.user("manager"))
+    bearer = {"Authorization": f"Bearer {build.token(build.user('manager'))}"}
     database = "postgresql" if USING_POSTGRES else "sqlite"
     pages = {
-        "caseworker due list": (caseworker, "/recommendations/"),
-        "due list page 1000": (caseworker, "/recommendations/?page=1000"),
-        "officer due list": (officer, "/recommendations/"),
-        "review queue": (caseworker, "/recommendations/review"),
-        "chase list": (caseworker, "/recommendations/overdue"),
-        "chase list, one council": (caseworker, "/recommendations/overdue?authority=A123"),
-        "recommendation page": (caseworker, "/recommendations/77777"),
+        "caseworker due list": (caseworker, "/recommendations/", {}),
+        "due list page 1000": (caseworker, "/recommendations/?page=1000", {}),
+        "due list, one council": (caseworker, "/recommendations/?authority=A050", {}),
+        "officer due list": (officer, "/recommendations/", {}),
+        "officer due list page 10": (officer, "/recommendations/?page=10", {}),
+        "review queue": (caseworker, "/recommendations/review", {}),
+        "review queue page 100": (caseworker, "/recommendations/review?page=100", {}),
+        "chase list": (caseworker, "/recommendations/overdue", {}),
+        "chase list page 100": (caseworker, "/recommendations/overdue?page=100", {}),
+        "chase list, one council": (caseworker, "/recommendations/overdue?authority=A123", {}),
+        "case list": (caseworker, "/cases/", {}),
+        "case list page 1000": (caseworker, "/cases/?page=1000", {}),
+        "case search by reference": (caseworker, "/cases/?reference=21+5", {}),
+        "officer case list": (officer, "/cases/", {}),
+        "API overdue, 100 a page": (
+            caseworker,
+            "/api/v1/recommendations?overdue=true&per_page=100",
+            bearer,
+        ),
+        "API overdue page 20": (
+            caseworker,
+            "/api/v1/recommendations?overdue=true&per_page=100&page=20",
+            bearer,
+        ),
     }
-    for name, (client, path) in pages.items():
+    samples = 100 if size <= 100_000 else 40
+    for name, (client, path, headers) in pages.items():
         with count_queries(app) as statements:
-            assert client.get(path).status_code == 200
-        figures = timed(lambda client=client, path=path: client.get(path))
-        report(
-            f"{database} {name} ({RECOMMENDATIONS:,} recommendations)",
-            queries=len(statements),
-            **figures,
+            assert client.get(path, headers=headers).status_code == 200, path
+        figures = percentiles(
+            lambda client=client, path=path, headers=headers: client.get(path, headers=headers),
+            samples,
         )
-    headers = {"Authorization": f"Bearer {token}"}
-    path = "/api/v1/recommendations?overdue=true&per_page=100"
-    with count_queries(app) as statements:
-        assert caseworker.get(path, headers=headers).status_code == 200
-    figures = timed(lambda: caseworker.get(path, headers=headers))
-    report(f"{database} API overdue, 100 a page", queries=len(statements), **figures)
+        report(f"{database} {name} ({size:,} recommendations)", queries=len(statements), **figures)

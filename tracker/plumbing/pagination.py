@@ -1,4 +1,4 @@
-"""Pages of results, the same for web pages and the API: two queries whatever the row count."""
+"""Pages of results, the same for web pages and the API: three queries whatever the row count."""
 
 from __future__ import annotations
 
@@ -28,21 +28,46 @@ class Page(Generic[T]):
 
 
 def paginate(session: Session, statement: sa.Select[Any], page: int, per_page: int) -> Page[Any]:
-    """Run `statement` for one page, counting the whole result once."""
-    total = (
-        session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-        or 0
-    )
+    """Run `statement` (in a total order) for one page, counting it once.
+
+    For a statement of one entity, the page's keys are read first (from the index that gives
+    the order, when there is one) and then only those rows: a deep page skips index entries,
+    never whole joined rows ("deferred join").
+    """
+    # FROM the statement's own tables, not a subquery of its every column.
+    counted = statement.with_only_columns(sa.func.count(), maintain_column_froms=True)
+    total = session.scalar(counted.order_by(None)) or 0
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     offset = (page - 1) * per_page
     # Past the last page there is nothing to fetch (and a huge offset would not fit in SQL).
-    items = (
-        list(session.scalars(statement.limit(per_page).offset(offset)).unique())
-        if offset < total
-        else []
-    )
+    if offset >= total:
+        items: list[Any] = []
+    elif (key := _entity_key(statement)) is None:
+        items = list(session.scalars(statement.limit(per_page).offset(offset)).unique())
+    else:
+        keys = list(
+            session.scalars(
+                statement.with_only_columns(key, maintain_column_froms=True)
+                .limit(per_page)
+                .offset(offset)
+            )
+        )
+        rows = session.scalars(statement.where(key.in_(keys)).order_by(None)).unique()
+        by_key = {sa.inspect(row).identity[0]: row for row in rows}
+        items = [by_key[value] for value in keys]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _entity_key(statement: sa.Select[Any]) -> sa.ColumnElement[Any] | None:
+    """The primary key of the one entity `statement` selects; None for anything else."""
+    described = statement.column_descriptions
+    if len(described) != 1 or described[0]["entity"] is None:
+        return None
+    if described[0]["expr"] is not described[0]["entity"]:
+        return None  # a column of the entity, not the entity itself
+    primary_key = sa.inspect(described[0]["entity"]).primary_key
+    return primary_key[0] if len(primary_key) == 1 else None
 
 
 def page_number(value: str | None) -> int:

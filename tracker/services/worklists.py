@@ -1,7 +1,9 @@
 """The lists people work from: what is due, what waits for review, what to chase.
 
-Each is one SELECT (with its count, through tracker.plumbing.pagination): the case and authority are
-joined in, so a page costs the same few queries however many recommendations there are.
+Each is one SELECT of recommendations in the order of an index, paged by
+tracker.plumbing.pagination: the count reads `recommendations` alone (the case only through a
+semi-join, and only when a scope or council filter needs it), the page reads its keys from the
+index and then joins the case and authority to those rows only.
 """
 
 from __future__ import annotations
@@ -9,34 +11,35 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.models import Authority, Case, EvidenceSubmission, Recommendation, RecommendationStatus
 
+# Soonest due first, undated last: the order of the index `ix_recommendations_open_due`.
+DUE_ORDER = (Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
 
-def _with_case(scope: sa.ColumnElement[bool]) -> sa.Select[tuple[Recommendation]]:
-    return (
-        sa.select(Recommendation)
-        .join(Recommendation.case)
-        .join(Case.authority)
-        .options(contains_eager(Recommendation.case).contains_eager(Case.authority))
-        .where(scope)
+
+def _with_case(scope: sa.ColumnElement[bool], authority: str) -> sa.Select[tuple[Recommendation]]:
+    statement = sa.select(Recommendation).options(
+        joinedload(Recommendation.case, innerjoin=True).joinedload(Case.authority, innerjoin=True)
     )
-
-
-def _for_authority(
-    statement: sa.Select[tuple[Recommendation]], authority: str
-) -> sa.Select[tuple[Recommendation]]:
-    return statement.where(Authority.code == authority.strip().upper()) if authority else statement
+    conditions = [] if isinstance(scope, sa.sql.elements.True_) else [scope]
+    if authority:
+        code = authority.strip().upper()
+        conditions.append(
+            Case.authority_id.in_(sa.select(Authority.id).where(Authority.code == code))
+        )
+    if not conditions:
+        return statement
+    return statement.where(Recommendation.case_id.in_(sa.select(Case.id).where(*conditions)))
 
 
 def due_list(
     scope: sa.ColumnElement[bool], *, authority: str = ""
 ) -> sa.Select[tuple[Recommendation]]:
     """Open recommendations, due soonest first (overdue ones first of all); undated last."""
-    statement = _with_case(scope).where(Recommendation.is_open_condition())
-    return _for_authority(statement, authority).order_by(
-        Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id
+    return (
+        _with_case(scope, authority).where(Recommendation.is_open_condition()).order_by(*DUE_ORDER)
     )
 
 
@@ -52,20 +55,24 @@ def review_queue(
         .group_by(EvidenceSubmission.recommendation_id)
         .subquery()
     )
-    statement = (
-        _with_case(scope)
+    return (
+        _with_case(scope, authority)
         .join(latest, latest.c.recommendation_id == Recommendation.id)
         .where(Recommendation.status == RecommendationStatus.EVIDENCE_SUBMITTED)
+        .order_by(latest.c.submitted_at, Recommendation.id)
     )
-    return _for_authority(statement, authority).order_by(latest.c.submitted_at, Recommendation.id)
 
 
 def chase_list(
     scope: sa.ColumnElement[bool], today: date, *, authority: str = ""
 ) -> sa.Select[tuple[Recommendation]]:
     """Overdue recommendations, the most overdue first, optionally for one authority."""
-    statement = _with_case(scope).where(Recommendation.overdue_condition(today))
-    return _for_authority(statement, authority).order_by(Recommendation.due_date, Recommendation.id)
+    # The due list's order, which for dated work is the due date's: the same index serves both.
+    return (
+        _with_case(scope, authority)
+        .where(Recommendation.overdue_condition(today))
+        .order_by(*DUE_ORDER)
+    )
 
 
 def recommendation_list(
@@ -78,7 +85,7 @@ def recommendation_list(
 ) -> sa.Select[tuple[Recommendation]]:
     """Every recommendation, open or closed, soonest due first (undated last), optionally for
     one authority, in one status, and overdue or not (the API's list)."""
-    statement = _with_case(scope).options(selectinload(Recommendation.deadline_parts))
+    statement = _with_case(scope, authority).options(selectinload(Recommendation.deadline_parts))
     if status is not None:
         statement = statement.where(Recommendation.status == status)
     if overdue is not None:
@@ -87,6 +94,4 @@ def recommendation_list(
             if overdue
             else Recommendation.not_overdue_condition(today)
         )
-    return _for_authority(statement, authority).order_by(
-        Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id
-    )
+    return statement.order_by(*DUE_ORDER)
