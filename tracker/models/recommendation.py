@@ -62,8 +62,6 @@ class Recommendation(Base):
         sa.UniqueConstraint("case_id", "position"),
         sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
         sa.Index("ix_recommendations_status_due_date", "status", "due_date"),
-        # The sweep looks at what it flagged: few rows, however large the table.
-        sa.Index("ix_recommendations_overdue_since", "overdue_since"),
         # The due list's order over open work only: a page reads its rows from here, in order,
         # and the count reads nothing else (SQLite and PostgreSQL both index expressions).
         sa.Index(
@@ -73,6 +71,22 @@ class Recommendation(Base):
             "id",
             postgresql_where=sa.text(OPEN_PREDICATE),
             sqlite_where=sa.text(OPEN_PREDICATE),
+        ),
+        # The overdue sweep reads only what it may change: unflagged work by status and date
+        # (what fell due), and the flagged rows (few, however large the table).
+        sa.Index(
+            "ix_recommendations_unflagged_status_due_date",
+            "status",
+            "due_date",
+            postgresql_where=sa.text("overdue_since IS NULL"),
+            sqlite_where=sa.text("overdue_since IS NULL"),
+        ),
+        sa.Index(
+            "ix_recommendations_flagged_status_due_date",
+            "status",
+            "due_date",
+            postgresql_where=sa.text("overdue_since IS NOT NULL"),
+            sqlite_where=sa.text("overdue_since IS NOT NULL"),
         ),
     )
 

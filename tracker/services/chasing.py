@@ -25,6 +25,7 @@ from tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
+from tracker.models.recommendation import CLOSED_STATUSES
 from tracker.plumbing.database import insert_or_ignore, try_lock_for_transaction
 from tracker.services import audit, overview
 from tracker.services.notices import ledger
@@ -89,10 +90,7 @@ def sweep_overdue(session: Session, today: date, *, now: datetime) -> tuple[int,
     )
     cleared = audit.change_recommendations(
         session,
-        sa.and_(
-            Recommendation.overdue_since.is_not(None),
-            Recommendation.not_overdue_condition(today),
-        ),
+        _flagged_not_overdue(today),
         {"overdue_since": None},
         action="recommendation.no_longer_overdue",
         now=now,
@@ -100,6 +98,20 @@ def sweep_overdue(session: Session, today: date, *, now: datetime) -> tuple[int,
         note="Closed, or its agreed due date is no longer past",
     )
     return flagged, cleared
+
+
+def _flagged_not_overdue(today: date) -> sa.ColumnElement[bool]:
+    """Flagged and `not_overdue_condition`, spelt as three cases that each name the flag:
+    each then reads its own range of the index of flagged rows (SQLite's OR of indexes,
+    PostgreSQL's BitmapOr), touching only the rows to clear, not every flagged one."""
+    flagged = Recommendation.overdue_since.is_not(None)
+    closed = Recommendation.status.in_([status.value for status in CLOSED_STATUSES])
+    still_open = Recommendation.is_open_condition()
+    return sa.or_(
+        sa.and_(flagged, closed),
+        sa.and_(flagged, still_open, Recommendation.due_date.is_(None)),
+        sa.and_(flagged, still_open, Recommendation.due_date >= today),
+    )
 
 
 def send_reminders(session: Session, today: date, *, now: datetime) -> int:
