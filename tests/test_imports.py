@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import count_queries, csrf_token, sign_in
 from tracker.deadlines import DEFAULT_RULES
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case, ComplianceOutcome, Outcome
@@ -257,6 +257,23 @@ def test_corrections_are_on_record_as_one_event_each_change(app, runner, leics, 
             sa.select(AuditEvent.occurred_at).where(AuditEvent.id > first).distinct()
         ).all()
     assert times == [found["23 001 001"].updated_at] == [found["23 001 003"].updated_at]
+
+
+def test_corrections_are_written_together_not_a_case_at_a_time(
+    app, runner, leics, tmp_path
+) -> None:
+    run_import(runner, csv_file(tmp_path, *GOOD))
+    corrected = [
+        "23 001 001,LEICS,Education,,2023-06-05,not_upheld,false,false,,",
+        GOOD[1].replace("Highways", "Highways and transport"),
+        GOOD[2].replace("Adult care services", "Adult social care"),
+    ]
+    with count_queries(app) as statements:
+        result = run_import(runner, csv_file(tmp_path, *corrected, name="corrected.csv"))
+    assert result.output == "Created 0, updated 3, unchanged 0, rejected 0.\n", result.output
+    updates = [statement for statement in statements if "UPDATE cases" in statement]
+    recorded = [statement for statement in statements if "INSERT INTO audit_events" in statement]
+    assert (len(updates), len(recorded)) == (1, 1)  # and the audit trail is as before (above)
 
 
 def test_a_case_changed_meanwhile_is_rejected_and_keeps_that_change(

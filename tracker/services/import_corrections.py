@@ -184,8 +184,7 @@ def _update(rows: int) -> sa.Update:
     ]
     named = ", ".join(f"column{n} AS {column.name}" for n, column in enumerate(columns, 1))
     tuples = ", ".join(
-        "(" + ", ".join(f":r{row}_{column.name}" for column in columns) + ")"
-        for row in range(rows)
+        "(" + ", ".join(f":r{row}_{column.name}" for column in columns) + ")" for row in range(rows)
     )
     corrected = (
         sa.text(f"SELECT {named} FROM (VALUES {tuples}) AS listed")  # noqa: S608 - no input
