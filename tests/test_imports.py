@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import count_queries, csrf_token, sign_in
 from tracker.deadlines import DEFAULT_RULES
 from tracker.extensions import db
 from tracker.models import AuditEvent, Case, ComplianceOutcome, Outcome
@@ -202,6 +202,144 @@ def test_a_case_saved_by_someone_else_meanwhile_is_rejected_alone(
     ]
     assert list(cases(app)) == ["23 001 001", "23 001 002", "23 001 003"]
     assert events(app, "case.created") == 3
+
+
+def trail(app, since: int) -> list[tuple]:
+    """Every event after the first `since`, in order, as the timeline has it."""
+    with app.app_context():
+        found = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.id > since).order_by(AuditEvent.id)
+        ).all()
+        return [
+            (event.action, event.entity_type, event.entity_id, event.case_id,
+             event.recommendation_id, event.actor_id, event.before, event.after, event.note)
+            for event in found
+        ]  # fmt: skip
+
+
+def test_corrections_are_on_record_as_one_event_each_change(app, runner, leics, tmp_path):
+    """What each correction records: its details changed, and its compliance outcome cleared
+    before them or set after them, with the same time as the case's own change."""
+    run_import(runner, csv_file(tmp_path, *GOOD))
+    ids = {reference: case.id for reference, case in cases(app).items()}
+    first = events(app)
+    corrected = [
+        "23 001 001,LEICS,Education,,2023-06-05,not_upheld,false,false,,",
+        GOOD[1].replace("Highways", "Highways and transport"),
+        "23 001 003,LEICS,Adult care services,Charging,2023-08-14,upheld,false,true,"
+        "satisfied_late,2023-12-01",
+    ]
+    result = run_import(runner, csv_file(tmp_path, *corrected, name="corrected.csv"))
+    assert result.output == "Created 0, updated 3, unchanged 0, rejected 0.\n", result.output
+    one, two, three = ids["23 001 001"], ids["23 001 002"], ids["23 001 003"]
+    note = "Corrected from earlier records"
+    assert trail(app, first) == [
+        ("case.compliance_corrected", "case", one, one, None, None,
+         {"compliance_outcome": "satisfied", "compliance_date": "2023-09-01"},
+         {"compliance_outcome": None, "compliance_date": None}, note),
+        ("case.updated", "case", one, one, None, None,
+         {"subcategory": "Special educational needs", "outcome": "upheld",
+          "satisfactory_remedy": True},
+         {"subcategory": "", "outcome": "not_upheld", "satisfactory_remedy": False}, ""),
+        ("case.updated", "case", two, two, None, None,
+         {"category": "Highways"}, {"category": "Highways and transport"}, ""),
+        ("case.updated", "case", three, three, None, None,
+         {"outcome": "assessed_and_closed", "public_report": False},
+         {"outcome": "upheld", "public_report": True}, ""),
+        ("case.compliance_corrected", "case", three, three, None, None,
+         {"compliance_outcome": None, "compliance_date": None},
+         {"compliance_outcome": "satisfied_late", "compliance_date": "2023-12-01"}, note),
+    ]  # fmt: skip
+    found = cases(app)
+    assert [found[reference].version for reference in found] == [2, 2, 2]  # one write each
+    with app.app_context():
+        times = db.session.scalars(
+            sa.select(AuditEvent.occurred_at).where(AuditEvent.id > first).distinct()
+        ).all()
+    assert times == [found["23 001 001"].updated_at] == [found["23 001 003"].updated_at]
+
+
+def test_corrections_are_written_together_not_a_case_at_a_time(
+    app, runner, leics, tmp_path
+) -> None:
+    run_import(runner, csv_file(tmp_path, *GOOD))
+    corrected = [
+        "23 001 001,LEICS,Education,,2023-06-05,not_upheld,false,false,,",
+        GOOD[1].replace("Highways", "Highways and transport"),
+        GOOD[2].replace("Adult care services", "Adult social care"),
+    ]
+    with count_queries(app) as statements:
+        result = run_import(runner, csv_file(tmp_path, *corrected, name="corrected.csv"))
+    assert result.output == "Created 0, updated 3, unchanged 0, rejected 0.\n", result.output
+    updates = [statement for statement in statements if "UPDATE cases" in statement]
+    recorded = [statement for statement in statements if "INSERT INTO audit_events" in statement]
+    assert (len(updates), len(recorded)) == (1, 1)  # and the audit trail is as before (above)
+
+
+def test_a_case_changed_meanwhile_is_rejected_and_keeps_that_change(
+    app, runner, leics, tmp_path, monkeypatch
+) -> None:
+    """Someone saved a case after the import read it and before it wrote: the import's write
+    misses it (its version moved on), reports it, and the other rows still go in."""
+    run_import(runner, csv_file(tmp_path, *GOOD))
+    read = imports._Import._load_cases
+
+    def read_then_someone_saves(self):
+        found = read(self)
+        table = Case.__table__
+        self.session.execute(
+            sa.update(table)
+            .where(table.c.reference == "23 001 002")
+            .values(category="Changed meanwhile", version=table.c.version + 1)
+        )
+        return found
+
+    monkeypatch.setattr(imports._Import, "_load_cases", read_then_someone_saves)
+    first = events(app)
+    corrected = [
+        GOOD[0],
+        GOOD[1].replace("Highways", "Highways and transport"),
+        GOOD[2].replace("Adult care services", "Adult social care"),
+    ]
+    result = run_import(runner, csv_file(tmp_path, *corrected, name="corrected.csv"))
+    assert result.output.splitlines() == [
+        "Created 0, updated 1, unchanged 1, rejected 1.",
+        "Line 3: reference: 23 001 002 was saved by someone else: import the file again",
+    ]
+    found = cases(app)
+    assert (found["23 001 002"].category, found["23 001 002"].version) == ("Changed meanwhile", 2)
+    assert (found["23 001 003"].category, found["23 001 003"].version) == ("Adult social care", 2)
+    assert [(action, entity) for action, _, entity, *_ in trail(app, first)] == [
+        ("case.updated", found["23 001 003"].id)
+    ]
+
+
+def test_a_corrected_decision_date_moves_its_recommendations_deadlines(
+    app, runner, leics, build, tmp_path
+) -> None:
+    """A case with recommendations is corrected in the same file as cases without."""
+    reference = build.case(
+        "LEICS",
+        reference="23 005 001",
+        decided=date(2023, 6, 5),
+        recommendations=[("Apologise to Mrs X within one month.", "personal")],
+        category="Education",
+        subcategory="Special educational needs",
+    )
+    run_import(runner, csv_file(tmp_path, *GOOD))
+    first = events(app)
+    corrected = [
+        GOOD[1].replace("Highways", "Highways and transport"),
+        f"{reference},LEICS,Education,Special educational needs,2023-07-05,upheld,false,false,,",
+    ]
+    result = run_import(runner, csv_file(tmp_path, *corrected, name="corrected.csv"))
+    assert result.output == "Created 0, updated 2, unchanged 0, rejected 0.\n", result.output
+    actions = sorted(action for action, *_ in trail(app, first))
+    assert actions == ["case.updated", "case.updated", "recommendation.redated"]
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+        assert case.recommendations[0].due_date == date(2023, 8, 5)
+        assert case.version == 2
 
 
 def test_the_contract_s_columns_alone_are_enough(app, runner, leics, tmp_path) -> None:

@@ -38,7 +38,7 @@ def record(
     if getattr(entity, "id", None) is None:
         session.flush()
     event = AuditEvent(
-        **_event_values(
+        **event_values(
             action=action,
             entity=entity,
             actor=actor,
@@ -75,7 +75,7 @@ def record_apart(
     end rather than writing at once because the request may hold SQLite's one write lock
     until then.
     """
-    values = _event_values(
+    values = event_values(
         action=action, entity=entity, actor=actor, now=now, after=after, note=note, about=about
     )
     # Flask-SQLAlchemy's session is a scoped_session, which does not pass this question on.
@@ -104,7 +104,7 @@ def _write_apart(session: Session, events: list[dict[str, Any]]) -> None:
         log.exception("could not record audit events %s", events)
 
 
-def _event_values(
+def event_values(
     *,
     action: str,
     entity: Base,
@@ -134,6 +134,17 @@ def _event_values(
         "after": after,
         "note": note,
     }
+
+
+def record_all(session: Session, events: list[dict[str, Any]]) -> None:
+    """Append the events (each `event_values`) in one INSERT: many at once, set-based.
+
+    RETURNING has SQLAlchemy send them as multi-row INSERTs (its "insertmanyvalues"), a
+    thousand rows a statement, rather than one INSERT an event.
+    """
+    if events:
+        table = AuditEvent.__table__
+        session.execute(sa.insert(table).returning(table.c.id), events)
 
 
 _EVENT_COLUMNS = [

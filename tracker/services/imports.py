@@ -2,7 +2,8 @@
 
 Each row is checked by the case rules (`services.cases`) and goes in whole or not at all,
 in a SAVEPOINT of its own; the caller commits once at the end. A row that matches its case
-exactly changes nothing, so importing the same file again changes nothing.
+exactly changes nothing, so importing the same file again changes nothing. Corrections to
+existing cases are written set-based (`import_corrections`), a chunk at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.deadlines import DeadlineRules
 from tracker.models import Authority, Case, User, normalise_reference
 from tracker.plumbing.database import begin_writing, lock_for_transaction
-from tracker.services import audit
+from tracker.services import audit, import_corrections
 from tracker.services.cases import (
     CASE_FIELDS,
     CaseInput,
@@ -31,6 +32,7 @@ from tracker.services.cases import (
     update_case,
 )
 from tracker.services.errors import ConflictError, ValidationError
+from tracker.services.import_corrections import Correction, Corrector
 from tracker.services.import_file import (
     COLUMNS,
     MAX_IMPORT_BYTES,
@@ -96,10 +98,12 @@ def import_cases(
 class _Import:
     """One run over the rows, with the authorities and the file's cases looked up once.
 
-    Rows go in a chunk at a time, each chunk in one SAVEPOINT. Every rule is checked before
-    a row writes anything, so a chunk rarely fails; when one does (a row broke a rule only
-    the database knows, or someone saved the same case meanwhile), the chunk is undone and
-    imported again a row at a time, each row in a SAVEPOINT of its own.
+    Rows go in a chunk at a time, each chunk in one SAVEPOINT: its new cases inserted
+    together, its corrections in one UPDATE that checks each case's version as it was read.
+    Every rule is checked before a row writes anything, so a chunk rarely fails; when one
+    does (a row broke a rule only the database knows, or someone saved one of its cases
+    meanwhile), the chunk is undone and imported again a row at a time, each row in a
+    SAVEPOINT of its own, where a case saved meanwhile is rejected.
     """
 
     def __init__(
@@ -116,12 +120,17 @@ class _Import:
         self.actor, self.now, self.today, self.rules = actor, now, today, rules
         self.result = ImportResult()
         self.added: list[Case] = []  # the chunk's new cases, to put on record once inserted
+        self.corrections: list[Correction] = []  # the chunk's corrections, to write together
         self.first_line: dict[str, int] = {}  # reference → the line it was first on
         self.cases = self._load_cases()
         self.known = KnownRecords(
             authorities={row.code: row for row in session.scalars(sa.select(Authority))},
             case_ids={reference: case.id for reference, case in self.cases.items()},
         )
+        # Each case's version as read: a write of a case changed since then is a conflict,
+        # even after a chunk undone has the case read again.
+        self.versions = {case.id: case.version for case in self.cases.values()}
+        self.corrector = Corrector(session, self.known, actor, now, today, rules)
 
     def _load_cases(self) -> dict[str, Case]:
         references = sorted({ref for row in self.rows if (ref := _reference(row.cells))})
@@ -152,17 +161,22 @@ class _Import:
         result = replace(self.result, rejected=list(self.result.rejected))
         first_line, case_ids = dict(self.first_line), dict(self.known.case_ids)
         self.added.clear()
+        self.corrections.clear()
         try:
             with self.session.begin_nested():
                 for row in chunk:
                     self._row(row, alone=False)
                 self.session.flush()
+                if import_corrections.write(self.session, self.corrections, now=self.now):
+                    raise ConflictError("a case was saved by someone else meanwhile")
                 for case in self.added:
                     record_created(self.session, case, actor=self.actor, now=self.now)
         except (ValidationError, ConflictError, IntegrityError, StaleDataError):
             self.result, self.first_line, self.known.case_ids = result, first_line, case_ids
             return False
         self.known.case_ids.update((case.reference, case.id) for case in self.added)
+        for correction in self.corrections:  # written behind the session's back
+            self.session.expire(correction.case)
         return True
 
     def _row(self, row: CsvRow, *, alone: bool) -> None:
@@ -175,6 +189,9 @@ class _Import:
         reference, case, data = read
         if case is not None and self._matches(case, data):
             self.result.unchanged += 1
+            return
+        if case is not None and not alone and not self._redates(case, data):
+            self._plan(row, case, data)
             return
         if alone:
             try:
@@ -195,6 +212,24 @@ class _Import:
             self.result.created += 1
         else:
             self.result.updated += 1
+
+    def _redates(self, case: Case, data: CaseInput) -> bool:
+        """Whether the correction moves the deadlines of the case's recommendations: that
+        is written through the case rules, a row at a time (rare: imports add none)."""
+        return bool(case.recommendations) and case.decision_date != data.decision_date
+
+    def _plan(self, row: CsvRow, case: Case, data: CaseInput) -> None:
+        """Work out a correction, to be written with the chunk's others, and count it."""
+        try:
+            correction = self.corrector.plan(case, data, version=self.versions[case.id])
+        except ValidationError as error:
+            self.result.rejected.append((row.line, reason(error.fields)))
+            return
+        if correction is None:
+            self.result.unchanged += 1
+            return
+        self.corrections.append(correction)
+        self.result.updated += 1
 
     def _read(self, row: CsvRow) -> _Read | str:
         """What the row says, or why it cannot be imported: found before anything is written."""
@@ -238,7 +273,7 @@ class _Import:
             session,
             case,
             data,
-            expected_version=case.version,
+            expected_version=self.versions[case.id],
             actor=actor,
             now=now,
             today=today,
