@@ -63,7 +63,8 @@ def fresh_database(url: str) -> None:
 
 
 def ensure_data(url: str, size: int, *, rebuild: bool) -> str:
-    """Reuse the database when it holds `size` cases; otherwise build it anew. Returns an
+    """Reuse the database when it holds `size` cases, built today on the newest schema;
+    otherwise build it anew. Returns an
     API token of the caseworker."""
     from tracker import create_app
     from tracker.extensions import db
@@ -71,7 +72,7 @@ def ensure_data(url: str, size: int, *, rebuild: bool) -> str:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     try:
-        reuse = not rebuild and national.loaded_cases(app) == size
+        reuse = not rebuild and national.loaded_cases(app) == size and national.built_for_today(app)
     except sa.exc.SQLAlchemyError:  # no such database, or not migrated yet
         reuse = False
     with app.app_context():

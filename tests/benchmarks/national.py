@@ -110,6 +110,20 @@ def loaded_cases(app: Flask) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0
 
 
+def built_for_today(app: Flask) -> bool:
+    """Whether the database has the newest schema and was built today: its data is dated from
+    the day it was built, and the pages read the real clock."""
+    from alembic.script import ScriptDirectory
+
+    from tracker.extensions import migrate
+
+    with app.app_context():
+        head = ScriptDirectory.from_config(migrate.get_config()).get_current_head()
+        version = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        built = db.session.scalar(sa.select(sa.func.max(Case.created_at)))
+        return version == head and built is not None and built.date() == clock.today()
+
+
 def _authorities_and_users(now: datetime) -> None:
     db.session.execute(
         sa.insert(Authority),

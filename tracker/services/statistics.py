@@ -155,7 +155,9 @@ def year_figures(
         query = query.where(Authority.type == authority_type)
     # Every authority of the types shown is here: they are their own similar authorities.
     authorities = list(session.scalars(query))
-    counts = _counts(session, [year], [a.id for a in authorities])
+    counts = _counts(
+        session, [year], None if authority_type is None else [a.id for a in authorities]
+    )
     return _figures(year, counts.get(year, {}), authorities, authorities)
 
 
@@ -246,7 +248,7 @@ def _grouped(
     day: sa.ColumnElement[Any],
     tallies: list[Tally | None],
     years: list[FinancialYear],
-    authority_ids: list[int],
+    authority_ids: list[int] | None,
 ) -> dict[tuple[FinancialYear, int], list[int]]:
     """Per (year, authority): how many cases have `day` in one of `years`, and how many of
     them meet each of `tallies` (None: all of them). One GROUP BY over a subquery, so that the
@@ -260,7 +262,7 @@ def _grouped(
         )
         .where(
             day.between(years[0].first_day, years[-1].last_day),
-            Case.authority_id.in_(authority_ids),
+            *([] if authority_ids is None else [Case.authority_id.in_(authority_ids)]),
         )
         .subquery()
     )
@@ -280,11 +282,12 @@ def _grouped(
 
 
 def _counts(
-    session: Session, years: list[FinancialYear], authority_ids: list[int]
+    session: Session, years: list[FinancialYear], authority_ids: list[int] | None
 ) -> dict[FinancialYear, dict[int, Counts]]:
     """Two aggregate queries, grouped by authority and year, however many of either: decisions
-    in each year, and compliance outcomes recorded in it. `years` in order."""
-    if not authority_ids or not years:
+    in each year, and compliance outcomes recorded in it, by the authorities of `authority_ids`
+    (None: every authority, with no list to check). `years` in order."""
+    if authority_ids == [] or not years:
         return {}
     found = _grouped(
         session,
