@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import decimal
+import enum
 import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,3 +102,36 @@ def one_unit_of_work(session: Session) -> Iterator[None]:
         session.rollback()
         raise
     session.commit()
+
+
+def using_postgresql(session: Session) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def json_rows(columns: list[sa.ColumnClause[Any]], parameter: str) -> sa.TableValuedAlias:
+    """PostgreSQL: the rows of a JSON array (bound to `parameter`, see `as_json`) as a table
+    of typed `columns`, to UPDATE … FROM or INSERT … SELECT many rows at once.
+
+    One parameter however many rows: a statement with thousands of parameters costs the
+    driver more to prepare (psycopg rewrites each placeholder) than the database to run.
+    """
+    payload = sa.cast(sa.bindparam(parameter, type_=sa.Text()), postgresql.JSONB())
+    return (
+        sa.func.jsonb_to_recordset(payload).table_valued(*columns).render_derived(with_types=True)
+    )
+
+
+def as_json(rows: list[dict[str, Any]]) -> str:
+    """Rows as the JSON array `json_rows` reads: dates and times in ISO 8601, enums by value."""
+    return json.dumps(rows, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")

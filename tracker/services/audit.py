@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from tracker.models import AuditEvent, Base, Case, Recommendation, User
 from tracker.models.base import UtcDateTime
+from tracker.plumbing.database import as_json, json_rows, using_postgresql
 
 log = logging.getLogger(__name__)
 
@@ -139,11 +140,19 @@ def event_values(
 def record_all(session: Session, events: list[dict[str, Any]]) -> None:
     """Append the events (each `event_values`) in one INSERT: many at once, set-based.
 
+    On PostgreSQL, an INSERT … SELECT from the events as one JSON parameter. On SQLite,
     RETURNING has SQLAlchemy send them as multi-row INSERTs (its "insertmanyvalues"), a
     thousand rows a statement, rather than one INSERT an event.
     """
-    if events:
-        table = AuditEvent.__table__
+    if not events:
+        return
+    table = AuditEvent.__table__
+    if using_postgresql(session):  # all of them in one parameter (see json_rows)
+        names = list(events[0])
+        listed = json_rows([sa.column(name, table.c[name].type) for name in names], "events")
+        insert = sa.insert(table).from_select(names, sa.select(*(listed.c[n] for n in names)))
+        session.execute(insert, {"events": as_json(events)})
+    else:
         session.execute(sa.insert(table).returning(table.c.id), events)
 
 

@@ -1,5 +1,6 @@
 """An import's corrections to existing cases, written set-based: a chunk's cases in one
 `UPDATE … FROM (VALUES …)` that checks each case's version, their events in one INSERT.
+(On PostgreSQL the rows come as one JSON parameter, `jsonb_to_recordset`.)
 
 Each correction is worked out first, without touching the case, as `cases.update_case` and
 `cases.correct_compliance` make it one case at a time: the same checks, in the same order,
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tracker.deadlines import DeadlineRules
 from tracker.models import Case, ComplianceOutcome, Outcome, User
+from tracker.plumbing.database import as_json, json_rows, using_postgresql
 from tracker.services import audit
 from tracker.services.cases import (
     CASE_FIELDS,
@@ -153,11 +155,17 @@ def write(session: Session, corrections: list[Correction], *, now: datetime) -> 
     caller undoes the UPDATE with its SAVEPOINT)."""
     if not corrections:
         return set()
-    statement = _update(len(corrections))
     values: dict[str, Any] = {"corrected_at": now}
-    for row, item in enumerate(corrections):
-        values[f"r{row}_id"], values[f"r{row}_version"] = item.case.id, item.version
-        values.update((f"r{row}_{name}", item.values[name]) for name in WRITTEN)
+    if using_postgresql(session):
+        statement = _update_from_json()
+        values["corrections"] = as_json(
+            [{"id": item.case.id, "version": item.version, **item.values} for item in corrections]
+        )
+    else:
+        statement = _update(len(corrections))
+        for row, item in enumerate(corrections):
+            values[f"r{row}_id"], values[f"r{row}_version"] = item.case.id, item.version
+            values.update((f"r{row}_{name}", item.values[name]) for name in WRITTEN)
     written = set(session.execute(statement, values).scalars())
     if len(written) < len(corrections):  # the row count: some case changed meanwhile
         return {item.case.id for item in corrections} - written
@@ -165,9 +173,42 @@ def write(session: Session, corrections: list[Correction], *, now: datetime) -> 
     return set()
 
 
+def _columns() -> list[sa.ColumnClause[Any]]:
+    """The listed columns: the case's id and version as read, and what it is corrected to."""
+    cases = Case.__table__
+    return [
+        sa.column("id", sa.Integer()),
+        sa.column("version", sa.Integer()),
+        *(sa.column(name, cases.c[name].type) for name in WRITTEN),
+    ]
+
+
+def _corrected_from(corrected: sa.FromClause) -> sa.Update:
+    """The UPDATE of every case listed in `corrected` whose version is still the one read."""
+    cases = Case.__table__
+    return (
+        sa.update(cases)
+        .where(cases.c.id == corrected.c.id, cases.c.version == corrected.c.version)
+        .values(
+            {
+                **{name: corrected.c[name] for name in WRITTEN},
+                "updated_at": sa.bindparam("corrected_at", type_=cases.c.updated_at.type),
+                "version": cases.c.version + 1,
+            }
+        )
+        .returning(cases.c.id)
+    )
+
+
+@functools.cache
+def _update_from_json() -> sa.Update:
+    """PostgreSQL: `UPDATE cases … FROM jsonb_to_recordset(…)`, the rows in one parameter."""
+    return _corrected_from(json_rows(_columns(), "corrections"))
+
+
 @functools.lru_cache(maxsize=8)
 def _update(rows: int) -> sa.Update:
-    """`UPDATE cases … FROM (VALUES …)` for so many rows, their values bound by name.
+    """SQLite: `UPDATE cases … FROM (VALUES …)` for so many rows, their values bound by name.
 
     The VALUES list is text with typed parameters, not `sa.values(…).data(…)`: SQLAlchemy
     cannot cache a VALUES construct holding data, and compiling one of 5,500 parameters
@@ -176,12 +217,7 @@ def _update(rows: int) -> sa.Update:
     VALUES subquery's columns (`AS corrected (id, …)`). Each parameter has its type, so
     that PostgreSQL types a column of NULLs alone (no compliance dates) as what it is.
     """
-    cases = Case.__table__
-    columns = [
-        sa.column("id", sa.Integer()),
-        sa.column("version", sa.Integer()),
-        *(sa.column(name, cases.c[name].type) for name in WRITTEN),
-    ]
+    columns = _columns()
     named = ", ".join(f"column{n} AS {column.name}" for n, column in enumerate(columns, 1))
     tuples = ", ".join(
         "(" + ", ".join(f":r{row}_{column.name}" for column in columns) + ")" for row in range(rows)
@@ -198,15 +234,4 @@ def _update(rows: int) -> sa.Update:
         .columns(*columns)
         .cte("corrected")
     )
-    return (
-        sa.update(cases)
-        .where(cases.c.id == corrected.c.id, cases.c.version == corrected.c.version)
-        .values(
-            {
-                **{name: corrected.c[name] for name in WRITTEN},
-                "updated_at": sa.bindparam("corrected_at", type_=cases.c.updated_at.type),
-                "version": cases.c.version + 1,
-            }
-        )
-        .returning(cases.c.id)
-    )
+    return _corrected_from(corrected)
