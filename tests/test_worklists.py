@@ -85,6 +85,25 @@ def test_the_review_queue_shows_evidence_waiting_longest_first(work) -> None:
     assert listed(html) == ["26 000 001"], "a reviewed item leaves the queue"
 
 
+def test_evidence_sent_again_after_changes_waits_from_when_it_was_sent_again(work) -> None:
+    ids, officer, caseworker = work["ids"], work["officer"], work["caseworker"]
+    send_evidence(officer, ids["26 000 002"], [(samples.PDF, "first.pdf")])
+    work["clock"](timedelta(hours=2))
+    send_evidence(officer, ids["26 000 001"], [(samples.PDF, "second.pdf")])
+    act(
+        caseworker,
+        ids["26 000 002"],
+        "review",
+        "review",
+        decision="changes_requested",
+        note="Send the signed letter.",
+    )
+    work["clock"](timedelta(hours=2))
+    send_evidence(officer, ids["26 000 002"], [(samples.PDF, "signed.pdf")])
+    html = caseworker.get("/recommendations/review").get_data(as_text=True)
+    assert listed(html) == ["26 000 001", "26 000 002"]
+
+
 def test_officers_have_no_review_queue_or_chase_list(work) -> None:
     officer = work["officer"]
     assert officer.get("/recommendations/review").status_code == 403

@@ -18,6 +18,7 @@ from datetime import date, datetime
 import flask_migrate
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from tests.benchmarks.portable_sql import Dialect, mix
 from tracker import create_app
@@ -279,6 +280,20 @@ def _evidence(dialect: Dialect, now: datetime) -> None:
             " WHERE r.status = 'evidence_submitted'"
         ),
         {"now": dialect.moment(now)},
+    )
+    note_latest_evidence(db.session)
+
+
+def note_latest_evidence(session: Session) -> None:
+    """Each remedy's latest submission time on the remedy, as submitting evidence keeps it
+    (the review queue's order)."""
+    session.execute(
+        sa.text(
+            "UPDATE recommendations SET evidence_submitted_at = ("
+            " SELECT max(s.submitted_at) FROM evidence_submissions s"
+            " WHERE s.recommendation_id = recommendations.id)"
+            " WHERE status = 'evidence_submitted'"
+        )
     )
 
 

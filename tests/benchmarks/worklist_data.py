@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tests.benchmarks.national import note_latest_evidence
+
 # Of 21 recommendations, 12 are closed (fell due 30–760 days ago), 9 open (due from 60 days ago to
 # 300 days ahead: about one in six of them late), 2 of those awaiting review; 1 in 50 undated.
 _STATUS = """CASE n % 21
@@ -85,6 +87,7 @@ def load(session: Session, recommendations: int, today: date, first_authority_id
         ),
         values,
     )
+    note_latest_evidence(session)
     session.commit()
     # Planner statistics, as a running database keeps them (SQLite's `PRAGMA optimize` in the
     # scheduler's daily upkeep; PostgreSQL's autovacuum, which since version 13 also vacuums

@@ -53,6 +53,8 @@ OPEN_STATUS_VALUES = tuple(status.value for status in RecommendationStatus if no
 # The open statuses as SQL text, for the partial indexes (the migration repeats it verbatim).
 OPEN_PREDICATE = "status IN (" + ", ".join(f"'{value}'" for value in OPEN_STATUS_VALUES) + ")"
 
+AWAITING_REVIEW_PREDICATE = "status = 'evidence_submitted'"
+
 
 class Recommendation(Base):
     """One remedy action of an upheld case, with the date the decision gave and the agreed one."""
@@ -71,6 +73,14 @@ class Recommendation(Base):
             "id",
             postgresql_where=sa.text(OPEN_PREDICATE),
             sqlite_where=sa.text(OPEN_PREDICATE),
+        ),
+        # The review queue's order over the work awaiting review only.
+        sa.Index(
+            "ix_recommendations_review_queue",
+            "evidence_submitted_at",
+            "id",
+            postgresql_where=sa.text(AWAITING_REVIEW_PREDICATE),
+            sqlite_where=sa.text(AWAITING_REVIEW_PREDICATE),
         ),
         # The overdue sweep reads only what it may change: unflagged work by status and date
         # (what fell due), and the flagged rows (few, however large the table).
@@ -121,6 +131,8 @@ class Recommendation(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The day the council did it (its accepted evidence arrived): lateness is judged on this.
     completed_on: Mapped[date | None]
+    # When its latest evidence was sent: the review queue waits longest first by this.
+    evidence_submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(default=1)

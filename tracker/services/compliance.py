@@ -98,6 +98,7 @@ def submit_evidence(
             )
         before = audit.snapshot(recommendation, STATUS_FIELDS)
         recommendation.status = RecommendationStatus.EVIDENCE_SUBMITTED
+        recommendation.evidence_submitted_at = now  # its place in the review queue
         recommendation.updated_at = now  # every action moves the version: races are caught
         session.flush()
     audit.record(

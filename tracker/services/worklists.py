@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.models import Authority, Case, EvidenceSubmission, Recommendation, RecommendationStatus
+from tracker.models import Authority, Case, Recommendation, RecommendationStatus
 
 # Soonest due first, undated last: the order of the index `ix_recommendations_open_due`.
 DUE_ORDER = (Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
@@ -46,20 +46,12 @@ def due_list(
 def review_queue(
     scope: sa.ColumnElement[bool], *, authority: str = ""
 ) -> sa.Select[tuple[Recommendation]]:
-    """Evidence awaiting review, the longest waiting first."""
-    latest = (
-        sa.select(
-            EvidenceSubmission.recommendation_id,
-            sa.func.max(EvidenceSubmission.submitted_at).label("submitted_at"),
-        )
-        .group_by(EvidenceSubmission.recommendation_id)
-        .subquery()
-    )
+    """Evidence awaiting review, the longest waiting first (the order of the index
+    `ix_recommendations_review_queue`)."""
     return (
         _with_case(scope, authority)
-        .join(latest, latest.c.recommendation_id == Recommendation.id)
         .where(Recommendation.status == RecommendationStatus.EVIDENCE_SUBMITTED)
-        .order_by(latest.c.submitted_at, Recommendation.id)
+        .order_by(Recommendation.evidence_submitted_at, Recommendation.id)
     )
 
 
