@@ -96,7 +96,9 @@ def ensure_data(url: str, size: int, *, rebuild: bool) -> str:
 
 @contextmanager
 def gunicorn(url: str, log: Path) -> Iterator[int]:
-    """gunicorn with two workers on a free port, as production starts it; yields the port."""
+    """gunicorn with two workers on a free port, as production starts it; yields the port.
+    LOADTEST_CHECKOUT=/path/to/checkout serves that checkout's code instead (for before and
+    after figures from one sitting, on the same data)."""
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     environment = {
@@ -114,7 +116,7 @@ def gunicorn(url: str, log: Path) -> Iterator[int]:
     with log.open("w") as output:
         process = subprocess.Popen(
             command,
-            cwd=PROJECT,
+            cwd=os.environ.get("LOADTEST_CHECKOUT") or PROJECT,
             env=environment,
             pass_fds=[listener.fileno()],
             start_new_session=True,
