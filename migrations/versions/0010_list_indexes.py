@@ -31,16 +31,8 @@ def upgrade():
             postgresql_where=sa.text(OPEN_PREDICATE),
             sqlite_where=sa.text(OPEN_PREDICATE),
         )
-    with op.batch_alter_table("evidence_submissions", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_evidence_submissions_recommendation_id_submitted_at",
-            ["recommendation_id", "submitted_at"],
-            unique=False,
-        )
 
 
 def downgrade():
-    with op.batch_alter_table("evidence_submissions", schema=None) as batch_op:
-        batch_op.drop_index("ix_evidence_submissions_recommendation_id_submitted_at")
     with op.batch_alter_table("recommendations", schema=None) as batch_op:
         batch_op.drop_index("ix_recommendations_open_due")

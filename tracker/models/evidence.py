@@ -15,15 +15,7 @@ class EvidenceSubmission(Base):
     """One revision of evidence: a later upload is a new revision, never a replacement."""
 
     __tablename__ = "evidence_submissions"
-    __table_args__ = (
-        sa.UniqueConstraint("recommendation_id", "revision"),
-        # The review queue's latest submission of each recommendation, read from the index alone.
-        sa.Index(
-            "ix_evidence_submissions_recommendation_id_submitted_at",
-            "recommendation_id",
-            "submitted_at",
-        ),
-    )
+    __table_args__ = (sa.UniqueConstraint("recommendation_id", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id"))
