@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from tests.benchmarks.portable_sql import Dialect, mix
+from tests.benchmarks.portable_sql import Dialect, mix, settle
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Authority, Case, User
@@ -75,16 +75,7 @@ def populate(size: int, *, today: date | None = None) -> None:
     _evidence(dialect, now)
     _publish(today, now)
     db.session.commit()
-    # What a running database keeps by itself, done now: planner statistics, and on PostgreSQL
-    # the visibility map (autovacuum also vacuums after bulk inserts, since version 13), without
-    # which an index-only scan visits the table for every row.
-    if dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        with db.engine.connect() as connection:
-            connection.execute(sa.text("ANALYZE"))
-            connection.commit()
+    settle(db.engine)
 
 
 def _skip_foreign_key_checks(dialect: Dialect) -> None:

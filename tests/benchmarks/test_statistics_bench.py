@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from tests.benchmarks.conftest import insert_authorities, report, timed
+from tests.benchmarks.portable_sql import settle
 from tests.conftest import USING_POSTGRES
 from tests.helpers import sign_in
 from tracker.extensions import db
@@ -63,19 +64,7 @@ def _load(app) -> None:
         for start in range(0, CASES, 20_000):
             db.session.execute(sa.insert(Case), rows[start : start + 20_000])
         db.session.commit()
-        _settle()
-
-
-def _settle() -> None:
-    """What the database does by itself after a bulk load, done now: statistics for the
-    planner and, on PostgreSQL, the visibility map autovacuum keeps (an index-only scan
-    reads it to skip the table)."""
-    if USING_POSTGRES:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
+        settle(db.engine)
 
 
 def test_statistics_with_200k_cases(app, client, build) -> None:

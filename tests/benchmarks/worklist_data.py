@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.benchmarks.national import note_latest_evidence
+from tests.benchmarks.portable_sql import settle
 
 # Of 21 recommendations, 12 are closed (fell due 30–760 days ago), 9 open (due from 60 days ago to
 # 300 days ahead: about one in six of them late), 2 of those awaiting review; 1 in 50 undated.
@@ -89,15 +90,4 @@ def load(session: Session, recommendations: int, today: date, first_authority_id
     )
     note_latest_evidence(session)
     session.commit()
-    # Planner statistics, as a running database keeps them (SQLite's `PRAGMA optimize` in the
-    # scheduler's daily upkeep; PostgreSQL's autovacuum, which since version 13 also vacuums
-    # after bulk inserts, marking pages all-visible so index-only scans need not visit them).
-    if dialect == "postgresql":
-        engine = session.get_bind()
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(
-                "VACUUM ANALYZE cases, recommendations, evidence_submissions"
-            )
-    else:
-        session.execute(sa.text("ANALYZE"))
-        session.commit()
+    settle(session.get_bind())

@@ -17,6 +17,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 
+def using_postgresql(session: Session) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def configure_engine(engine: sa.Engine) -> None:
     """Make SQLite behave: enforce foreign keys, allow readers beside one writer."""
     if engine.dialect.name != "sqlite":
@@ -34,14 +39,14 @@ def configure_engine(engine: sa.Engine) -> None:
 def insert_or_ignore(session: Session, model: type[Any]) -> Insert:
     """`INSERT … ON CONFLICT DO NOTHING` on either database: a row that would break a unique
     key is skipped, which is how the notification ledger stays exactly-once."""
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    module = postgresql if using_postgresql(session) else sqlite
     return module.insert(model).on_conflict_do_nothing()
 
 
 def upsert(session: Session, model: type[Any], values: dict[str, Any], *, key: str) -> Insert:
     """`INSERT … ON CONFLICT (key) DO UPDATE` on either database: the row with this key gets
     `values`, whether it existed or not."""
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    module = postgresql if using_postgresql(session) else sqlite
     statement = module.insert(model).values(values)
     changes = {name: value for name, value in values.items() if name != key}
     return statement.on_conflict_do_update(index_elements=[key], set_=changes)
@@ -54,7 +59,7 @@ def _lock_key(name: str) -> int:
 def lock_for_transaction(session: Session, name: str) -> None:
     """On PostgreSQL, wait for an advisory lock held until the transaction ends, so two runs
     of the same job never overlap. SQLite lets one writer at a time anyway."""
-    if session.get_bind().dialect.name == "postgresql":
+    if using_postgresql(session):
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name))))
 
 
@@ -62,7 +67,7 @@ def try_lock_for_transaction(session: Session, name: str) -> bool:
     """On PostgreSQL, take the advisory lock held until the transaction ends if it is free;
     False when another transaction holds it (the caller skips rather than wait). On SQLite
     (one process, one writer at a time) always True."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not using_postgresql(session):
         return True
     return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_key(name)))))
 
@@ -73,7 +78,7 @@ def upkeep(session: Session) -> None:
     Without them SQLite picks poor plans for the work lists once the tables grow; sampling
     a thousand rows an index keeps this quick on any size of database.
     """
-    if session.get_bind().dialect.name == "sqlite":
+    if not using_postgresql(session):
         session.execute(sa.text("PRAGMA analysis_limit = 1000"))
         session.execute(sa.text("ANALYZE"))
 
@@ -86,7 +91,7 @@ def begin_writing(session: Session) -> None:
     commit, out of the caller's hands. BEGIN IMMEDIATE also takes SQLite's one write lock
     up front. PostgreSQL's transaction has begun already.
     """
-    if session.get_bind().dialect.name == "sqlite":
+    if not using_postgresql(session):
         connection = session.connection().connection.driver_connection
         if connection is not None and not connection.in_transaction:
             connection.execute("BEGIN IMMEDIATE")
@@ -102,11 +107,6 @@ def one_unit_of_work(session: Session) -> Iterator[None]:
         session.rollback()
         raise
     session.commit()
-
-
-def using_postgresql(session: Session) -> bool:
-    """Whether the session talks to PostgreSQL (else SQLite)."""
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def json_rows(columns: list[sa.ColumnClause[Any]], parameter: str) -> sa.TableValuedAlias:
