@@ -12,9 +12,9 @@ a compliance outcome set after them).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -38,8 +38,7 @@ COMPLIANCE_NOTE = "Corrected from earlier records"
 _BATCH = 500  # references a query when reading the file's cases
 
 
-@dataclass(frozen=True, slots=True)
-class CaseAsRead:
+class CaseAsRead(NamedTuple):
     """An existing case as an import reads it: the columns it compares and corrects, its
     version, and whether it has recommendations (the rules ask). Read as rows, not as Case
     objects with their recommendations, which for 10,000 cases took longer than writing them."""
@@ -64,13 +63,13 @@ def read_cases(session: Session, references: list[str]) -> dict[str, CaseAsRead]
     has_recommendations = (
         sa.select(Recommendation.id).where(Recommendation.case_id == Case.id).exists()
     )
-    columns = [getattr(Case, column.name) for column in fields(CaseAsRead)[:-1]]
+    columns = [getattr(Case, name) for name in CaseAsRead._fields[:-1]]
     found: dict[str, CaseAsRead] = {}
     for start in range(0, len(references), _BATCH):
         batch = references[start : start + _BATCH]
         statement = sa.select(*columns, has_recommendations).where(Case.reference.in_(batch))
         for row in session.execute(statement):
-            found[row.reference] = CaseAsRead(*row)
+            found[row.reference] = CaseAsRead._make(row)
     return found
 
 
