@@ -26,5 +26,9 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(name)
     from flask_migrate import Migrate
 
-    globals()["migrate"] = migrate = Migrate(render_as_batch=True, compare_type=True)
+    from tracker.plumbing.migrations import MIGRATIONS
+
+    globals()["migrate"] = migrate = Migrate(
+        db=db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True
+    )
     return migrate
