@@ -123,18 +123,18 @@ def event_values(
         case_id = filed_under.id
     elif isinstance(filed_under, Recommendation):
         case_id, recommendation_id = filed_under.case_id, filed_under.id
-    return {
-        "occurred_at": now,
-        "actor_id": actor.id if actor is not None else None,
-        "action": action,
-        "entity_type": entity.__class__.__name__.lower(),
-        "entity_id": entity.id,  # type: ignore[attr-defined]
-        "case_id": case_id,
-        "recommendation_id": recommendation_id,
-        "before": before,
-        "after": after,
-        "note": note,
-    }
+    return _columns(
+        action,
+        entity.__class__.__name__.lower(),
+        entity.id,  # type: ignore[attr-defined]
+        case_id,
+        recommendation_id,
+        actor,
+        now,
+        before,
+        after,
+        note,
+    )
 
 
 def case_event_values(
@@ -149,14 +149,29 @@ def case_event_values(
 ) -> dict[str, Any]:
     """An event's columns about the case `case_id`, as event_values gives them for a Case:
     for a case read as a row, not loaded as an object (an import's corrections)."""
+    return _columns(action, "case", case_id, case_id, None, actor, now, before, after, note)
+
+
+def _columns(
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    case_id: int | None,
+    recommendation_id: int | None,
+    actor: User | None,
+    now: datetime,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str,
+) -> dict[str, Any]:
     return {
         "occurred_at": now,
         "actor_id": actor.id if actor is not None else None,
         "action": action,
-        "entity_type": "case",
-        "entity_id": case_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
         "case_id": case_id,
-        "recommendation_id": None,
+        "recommendation_id": recommendation_id,
         "before": before,
         "after": after,
         "note": note,
