@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -257,6 +258,32 @@ def test_corrections_are_on_record_as_one_event_each_change(app, runner, leics, 
             sa.select(AuditEvent.occurred_at).where(AuditEvent.id > first).distinct()
         ).all()
     assert times == [found["23 001 001"].updated_at] == [found["23 001 003"].updated_at]
+
+
+def test_corrections_events_are_stored_as_every_other_event_is(app, runner, leics, tmp_path):
+    """The corrections' events go in from one JSON parameter: stored as the case's own
+    change time is, to the character (SQLite compares and orders times as text), with
+    JSON before and after and no actor."""
+    run_import(runner, csv_file(tmp_path, *GOOD))
+    first = events(app)
+    corrected = [GOOD[0], GOOD[1].replace("Highways", "Highways and transport"), GOOD[2]]
+    result = run_import(runner, csv_file(tmp_path, *corrected, name="corrected.csv"))
+    assert result.output.startswith("Created 0, updated 1, unchanged 2,"), result.output
+    with app.app_context():
+        stored = db.session.execute(
+            sa.text(
+                "SELECT e.occurred_at = c.updated_at, e.actor_id, e.before, e.after"
+                " FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE e.id > :first"
+            ),
+            {"first": first},
+        ).all()
+    assert len(stored) == 1
+    same_time, actor, *changes = stored[0]
+    assert same_time and actor is None
+    assert [json.loads(c) if isinstance(c, str) else c for c in changes] == [
+        {"category": "Highways"},
+        {"category": "Highways and transport"},
+    ]
 
 
 def test_corrections_are_written_together_not_a_case_at_a_time(

@@ -42,11 +42,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.extensions import csrf, db, limiter, login_manager, migrate, wtforms_helpers
+    from tracker.extensions import csrf, db, limiter, login_manager, wtforms_helpers
+    from tracker.plumbing import migrations
     from tracker.plumbing.database import configure_engine
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrations.init_app(app)
     login_manager.init_app(app)
     # Before the other request hooks: a limited request is refused before anything is read.
     limiter.init_app(app)

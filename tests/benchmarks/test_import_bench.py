@@ -42,6 +42,7 @@ TYPES = ("county", "district", "metropolitan", "unitary", "london_borough")
 RUNS = int(os.environ.get("IMPORT_BENCH_RUNS", "7"))
 CHECKOUT = Path(os.environ.get("IMPORT_BENCH_CHECKOUT") or Path(__file__).parents[2]).resolve()
 NOW = datetime(2026, 1, 5, 9, tzinfo=UTC)
+_NO_CACHE = {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"}  # a server has its __pycache__
 
 
 def _rows(category: str = "Education") -> list[dict[str, str]]:
@@ -211,14 +212,15 @@ def _flask_import(url: str, path: Path, scratch: Path) -> tuple[float, float, st
     """`flask import cases path` against `url` in a process of its own: its wall time and
     CPU time (user and system) in seconds, and its first line of output."""
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in _NO_CACHE},
         "FLASK_APP": "wsgi",
         "DATABASE_URL": url,
         "INSTANCE_PATH": str(scratch / "instance"),
         "EVIDENCE_DIR": str(scratch / "evidence"),
         # Compiled modules are read from the checkout's own __pycache__ (written by the
         # warm-up run if missing), as on a server: a cache prefix of its own would have every
-        # process compile again from a cold start, about 3 s of this machine's CPU.
+        # process compile again from a cold start, about 3 s of this machine's CPU. So is
+        # PYTHONDONTWRITEBYTECODE, where the shell sets it: no run would ever write them.
     }
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()

@@ -121,6 +121,11 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
 
     @property
+    def has_recommendations(self) -> bool:
+        """Whether the case has any recommendations (the rules ask, correcting it)."""
+        return bool(self.recommendations)
+
+    @property
     def slug(self) -> str:
         """The reference as it appears in page addresses."""
         return reference_slug(self.reference)

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -109,22 +109,46 @@ def one_unit_of_work(session: Session) -> Iterator[None]:
     session.commit()
 
 
-def json_rows(columns: list[sa.ColumnClause[Any]], parameter: str) -> sa.TableValuedAlias:
-    """PostgreSQL: the rows of a JSON array (bound to `parameter`, see `as_json`) as a table
-    of typed `columns`, to UPDATE … FROM or INSERT … SELECT many rows at once.
+def json_rows(
+    columns: list[sa.ColumnClause[Any]], parameter: str, *, postgresql_rows: bool = True
+) -> sa.FromClause:
+    """The rows of a JSON array (bound to `parameter`, see `as_json`) as a table of typed
+    `columns`, to UPDATE … FROM or INSERT … SELECT many rows at once: on PostgreSQL
+    `jsonb_to_recordset`, on SQLite (`postgresql_rows=False`) each column `json_extract`ed
+    from `json_each`.
 
     One parameter however many rows: a statement with thousands of parameters costs the
-    driver more to prepare (psycopg rewrites each placeholder) than the database to run.
+    driver more to prepare (psycopg rewrites each placeholder, SQLAlchemy converts each
+    value) than the database to run.
     """
+    if not postgresql_rows:
+        listed = sa.func.json_each(sa.bindparam(parameter, type_=sa.Text())).table_valued("value")
+        return sa.select(
+            *(
+                sa.type_coerce(
+                    sa.func.json_extract(listed.c.value, f"$.{column.name}"), column.type
+                ).label(column.name)
+                for column in columns
+            )
+        ).subquery(f"{parameter}_rows")
     payload = sa.cast(sa.bindparam(parameter, type_=sa.Text()), postgresql.JSONB())
     return (
         sa.func.jsonb_to_recordset(payload).table_valued(*columns).render_derived(with_types=True)
     )
 
 
-def as_json(rows: list[dict[str, Any]]) -> str:
-    """Rows as the JSON array `json_rows` reads: dates and times in ISO 8601, enums by value."""
-    return json.dumps(rows, default=_plain)
+def as_json(rows: list[dict[str, Any]], *, postgresql_rows: bool = True) -> str:
+    """Rows as the JSON array `json_rows` reads: dates in ISO 8601, enums by value, times in
+    ISO 8601 (PostgreSQL) or as SQLite holds them (UTC, `2026-01-05 09:00:00.000000`)."""
+    return json.dumps(rows, default=_plain if postgresql_rows else _plain_for_sqlite)
+
+
+def _plain_for_sqlite(value: Any) -> Any:
+    if isinstance(value, datetime):  # as UtcDateTime and SQLAlchemy write it
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:

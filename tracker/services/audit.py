@@ -123,12 +123,53 @@ def event_values(
         case_id = filed_under.id
     elif isinstance(filed_under, Recommendation):
         case_id, recommendation_id = filed_under.case_id, filed_under.id
+    return _columns(
+        action,
+        entity.__class__.__name__.lower(),
+        entity.id,  # type: ignore[attr-defined]
+        case_id,
+        recommendation_id,
+        actor,
+        now,
+        before,
+        after,
+        note,
+    )
+
+
+def case_event_values(
+    *,
+    action: str,
+    case_id: int,
+    actor: User | None,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """An event's columns about the case `case_id`, as event_values gives them for a Case:
+    for a case read as a row, not loaded as an object (an import's corrections)."""
+    return _columns(action, "case", case_id, case_id, None, actor, now, before, after, note)
+
+
+def _columns(
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    case_id: int | None,
+    recommendation_id: int | None,
+    actor: User | None,
+    now: datetime,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str,
+) -> dict[str, Any]:
     return {
         "occurred_at": now,
         "actor_id": actor.id if actor is not None else None,
         "action": action,
-        "entity_type": entity.__class__.__name__.lower(),
-        "entity_id": entity.id,  # type: ignore[attr-defined]
+        "entity_type": entity_type,
+        "entity_id": entity_id,
         "case_id": case_id,
         "recommendation_id": recommendation_id,
         "before": before,
@@ -138,22 +179,20 @@ def event_values(
 
 
 def record_all(session: Session, events: list[dict[str, Any]]) -> None:
-    """Append the events (each `event_values`) in one INSERT: many at once, set-based.
-
-    On PostgreSQL, an INSERT … SELECT from the events as one JSON parameter. On SQLite,
-    RETURNING has SQLAlchemy send them as multi-row INSERTs (its "insertmanyvalues"), a
-    thousand rows a statement, rather than one INSERT an event.
-    """
+    """Append the events (each `event_values`) in one INSERT: many at once, set-based, an
+    INSERT … SELECT from the events as one JSON parameter (see json_rows)."""
     if not events:
         return
     table = AuditEvent.__table__
-    if using_postgresql(session):  # all of them in one parameter (see json_rows)
-        names = list(events[0])
-        listed = json_rows([sa.column(name, table.c[name].type) for name in names], "events")
-        insert = sa.insert(table).from_select(names, sa.select(*(listed.c[n] for n in names)))
-        session.execute(insert, {"events": as_json(events)})
-    else:
-        session.execute(sa.insert(table).returning(table.c.id), events)
+    on_postgresql = using_postgresql(session)
+    names = list(events[0])
+    listed = json_rows(
+        [sa.column(name, table.c[name].type) for name in names],
+        "events",
+        postgresql_rows=on_postgresql,
+    )
+    insert = sa.insert(table).from_select(names, sa.select(*(listed.c[n] for n in names)))
+    session.execute(insert, {"events": as_json(events, postgresql_rows=on_postgresql)})
 
 
 _EVENT_COLUMNS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -107,6 +107,20 @@ class KnownRecords:
     def authority(self, code: str) -> Authority | None:
         """The council with this code (any letter case), if there is one."""
         return self.authorities.get(authority_code(code))
+
+
+class CaseBeingCorrected(Protocol):
+    """What the rules read of a case being corrected: a Case, or an import's reading of one
+    (`import_corrections.CaseAsRead`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def compliance_outcome(self) -> ComplianceOutcome | None: ...
+    @property
+    def compliance_date(self) -> date | None: ...
+    @property
+    def has_recommendations(self) -> bool: ...
 
 
 @dataclass
@@ -343,7 +357,7 @@ def check_case(
     today: date,
     *,
     rules: DeadlineRules,
-    existing: Case | None = None,
+    existing: CaseBeingCorrected | None = None,
     known: KnownRecords | None = None,
     with_compliance: bool = False,
 ) -> _Checked:
@@ -371,7 +385,11 @@ def check_case(
     recommendations = _recommendations(data.recommendations, outcome, problems)
     if data.decision_date is not None and "decision_date" not in problems:
         _check_several_deadlines(data.recommendations, data.decision_date, rules, problems)
-    if existing is not None and existing.recommendations and outcome not in (None, Outcome.UPHELD):
+    if (
+        existing is not None
+        and existing.has_recommendations
+        and outcome not in (None, Outcome.UPHELD)
+    ):
         problems["outcome"] = "A case with recommendations must stay upheld"
     if problems:
         raise ValidationError(problems)
@@ -383,7 +401,7 @@ def _reference(
     session: Session,
     text: str,
     problems: dict[str, str],
-    existing: Case | None,
+    existing: CaseBeingCorrected | None,
     known: KnownRecords | None,
 ) -> str | None:
     if not (text or "").strip():

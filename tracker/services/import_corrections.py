@@ -1,6 +1,7 @@
 """An import's corrections to existing cases, written set-based: a chunk's cases in one
-`UPDATE … FROM (VALUES …)` that checks each case's version, their events in one INSERT.
-(On PostgreSQL the rows come as one JSON parameter, `jsonb_to_recordset`.)
+`UPDATE … FROM` a list of rows that checks each case's version, their events in one INSERT.
+(The rows come as one JSON parameter: `jsonb_to_recordset` on PostgreSQL, `json_each` on
+SQLite.)
 
 Each correction is worked out first, without touching the case, as `cases.update_case` and
 `cases.correct_compliance` make it one case at a time: the same checks, in the same order,
@@ -13,13 +14,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.deadlines import DeadlineRules
-from tracker.models import Case, ComplianceOutcome, Outcome, User
+from tracker.models import Case, ComplianceOutcome, Outcome, Recommendation, User
 from tracker.plumbing.database import as_json, json_rows, using_postgresql
 from tracker.services import audit
 from tracker.services.cases import (
@@ -34,13 +35,49 @@ from tracker.services.errors import ValidationError
 # The columns a correction writes, besides updated_at and version.
 WRITTEN = tuple(name for name in CASE_FIELDS if name != "reference")
 COMPLIANCE_NOTE = "Corrected from earlier records"
+_BATCH = 500  # references a query when reading the file's cases
+
+
+class CaseAsRead(NamedTuple):
+    """An existing case as an import reads it: the columns it compares and corrects, its
+    version, and whether it has recommendations (the rules ask). Read as rows, not as Case
+    objects with their recommendations, which for 10,000 cases took longer than writing them."""
+
+    id: int
+    version: int  # as read: a write of the case once it has moved on is a conflict
+    reference: str
+    authority_id: int
+    category: str
+    subcategory: str
+    decision_date: date
+    outcome: Outcome
+    satisfactory_remedy: bool
+    public_report: bool
+    compliance_outcome: ComplianceOutcome | None
+    compliance_date: date | None
+    has_recommendations: bool
+
+
+def read_cases(session: Session, references: list[str]) -> dict[str, CaseAsRead]:
+    """The existing cases among `references`, by reference, a batch of them a query."""
+    has_recommendations = (
+        sa.select(Recommendation.id).where(Recommendation.case_id == Case.id).exists()
+    )
+    columns = [getattr(Case, name) for name in CaseAsRead._fields[:-1]]
+    found: dict[str, CaseAsRead] = {}
+    for start in range(0, len(references), _BATCH):
+        batch = references[start : start + _BATCH]
+        statement = sa.select(*columns, has_recommendations).where(Case.reference.in_(batch))
+        for row in session.execute(statement):
+            found[row.reference] = CaseAsRead._make(row)
+    return found
 
 
 @dataclass
 class Correction:
     """One case's correction: its columns as corrected, and the events that say so."""
 
-    case: Case
+    case: CaseAsRead
     version: int  # as the import read it: the UPDATE misses the case if it has moved on
     values: dict[str, Any]
     events: list[dict[str, Any]]
@@ -57,7 +94,7 @@ class Corrector:
     today: date
     rules: DeadlineRules
 
-    def plan(self, case: Case, data: CaseInput, *, version: int) -> Correction | None:
+    def plan(self, case: CaseAsRead, data: CaseInput, *, version: int) -> Correction | None:
         """The correction `data` makes to `case` (left as it is); None if nothing changes.
         Raises ValidationError where update_case or correct_compliance would."""
         # Compared as they are (enums, dates), as JSON only where they differ: the same
@@ -93,12 +130,16 @@ class Corrector:
         return Correction(case, version, {name: state[name] for name in WRITTEN}, events)
 
     def _compliance(
-        self, case: Case, data: CaseInput, state: dict[str, Any], events: list[dict[str, Any]]
+        self,
+        case: CaseAsRead,
+        data: CaseInput,
+        state: dict[str, Any],
+        events: list[dict[str, Any]],
     ) -> None:
         """As correct_compliance: the outcome the row gives, unless recommendations decide it."""
         if (state["compliance_outcome"], state["compliance_date"]) == _asked(data):
             return
-        if case.recommendations:
+        if case.has_recommendations:
             raise ValidationError({"compliance_outcome": RECOMMENDATIONS_DECIDE_COMPLIANCE})
         before = dict(state)
         outcome = ComplianceOutcome(data.compliance_outcome) if data.compliance_outcome else None
@@ -108,11 +149,16 @@ class Corrector:
         events.append(self._event(case, "case.compliance_corrected", old, new, COMPLIANCE_NOTE))
 
     def _event(
-        self, case: Case, action: str, before: dict[str, Any], after: dict[str, Any], note: str
+        self,
+        case: CaseAsRead,
+        action: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        note: str,
     ) -> dict[str, Any]:
-        return audit.event_values(
+        return audit.case_event_values(
             action=action,
-            entity=case,
+            case_id=case.id,
             actor=self.actor,
             now=self.now,
             before=before,
@@ -155,17 +201,10 @@ def write(session: Session, corrections: list[Correction], *, now: datetime) -> 
     caller undoes the UPDATE with its SAVEPOINT)."""
     if not corrections:
         return set()
-    values: dict[str, Any] = {"corrected_at": now}
-    if using_postgresql(session):
-        statement = _update_from_json()
-        values["corrections"] = as_json(
-            [{"id": item.case.id, "version": item.version, **item.values} for item in corrections]
-        )
-    else:
-        statement = _update(len(corrections))
-        for row, item in enumerate(corrections):
-            values[f"r{row}_id"], values[f"r{row}_version"] = item.case.id, item.version
-            values.update((f"r{row}_{name}", item.values[name]) for name in WRITTEN)
+    on_postgresql = using_postgresql(session)
+    rows = [{"id": item.case.id, "version": item.version, **item.values} for item in corrections]
+    values = {"corrected_at": now, "corrections": as_json(rows, postgresql_rows=on_postgresql)}
+    statement = _update_from_json(on_postgresql)
     written = set(session.execute(statement, values).scalars())
     if len(written) < len(corrections):  # the row count: some case changed meanwhile
         return {item.case.id for item in corrections} - written
@@ -201,37 +240,8 @@ def _corrected_from(corrected: sa.FromClause) -> sa.Update:
 
 
 @functools.cache
-def _update_from_json() -> sa.Update:
-    """PostgreSQL: `UPDATE cases … FROM jsonb_to_recordset(…)`, the rows in one parameter."""
-    return _corrected_from(json_rows(_columns(), "corrections"))
-
-
-@functools.lru_cache(maxsize=8)
-def _update(rows: int) -> sa.Update:
-    """SQLite: `UPDATE cases … FROM (VALUES …)` for so many rows, their values bound by name.
-
-    The VALUES list is text with typed parameters, not `sa.values(…).data(…)`: SQLAlchemy
-    cannot cache a VALUES construct holding data, and compiling one of 5,500 parameters
-    for every chunk took longer than the UPDATE. One statement object a size is compiled
-    once. The list is selected from, its columns named, because SQLite cannot name a
-    VALUES subquery's columns (`AS corrected (id, …)`). Each parameter has its type, so
-    that PostgreSQL types a column of NULLs alone (no compliance dates) as what it is.
-    """
-    columns = _columns()
-    named = ", ".join(f"column{n} AS {column.name}" for n, column in enumerate(columns, 1))
-    tuples = ", ".join(
-        "(" + ", ".join(f":r{row}_{column.name}" for column in columns) + ")" for row in range(rows)
-    )
-    corrected = (
-        sa.text(f"SELECT {named} FROM (VALUES {tuples}) AS listed")  # noqa: S608 - no input
-        .bindparams(
-            *(
-                sa.bindparam(f"r{row}_{column.name}", type_=column.type)
-                for row in range(rows)
-                for column in columns
-            )
-        )
-        .columns(*columns)
-        .cte("corrected")
-    )
-    return _corrected_from(corrected)
+def _update_from_json(on_postgresql: bool) -> sa.Update:
+    """`UPDATE cases … FROM` the rows of one JSON parameter: PostgreSQL's `jsonb_to_recordset`,
+    SQLite's `json_each`. (A VALUES list of 5,500 parameters a chunk cost SQLAlchemy more to
+    bind, value by value, than the UPDATE cost the database.)"""
+    return _corrected_from(json_rows(_columns(), "corrections", postgresql_rows=on_postgresql))

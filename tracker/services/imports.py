@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.deadlines import DeadlineRules
@@ -32,7 +32,7 @@ from tracker.services.cases import (
     update_case,
 )
 from tracker.services.errors import ConflictError, ValidationError
-from tracker.services.import_corrections import Correction, Corrector
+from tracker.services.import_corrections import CaseAsRead, Correction, Corrector
 from tracker.services.import_file import (
     COLUMNS,
     MAX_IMPORT_BYTES,
@@ -45,7 +45,6 @@ from tracker.services.import_file import (
 )
 
 __all__ = ["COLUMNS", "MAX_IMPORT_BYTES", "ImportFileError", "ImportResult", "import_cases"]
-_BATCH = 500  # references a query when finding the file's cases
 _CHUNK = 500  # rows a SAVEPOINT
 
 
@@ -53,7 +52,7 @@ class _Read(NamedTuple):
     """A row that breaks no rule: its case's reference, the case if it exists, the data."""
 
     reference: str
-    case: Case | None
+    case: CaseAsRead | None
     data: CaseInput
 
 
@@ -128,23 +127,13 @@ class _Import:
             case_ids={reference: case.id for reference, case in self.cases.items()},
         )
         # Each case's version as read: a write of a case changed since then is a conflict,
-        # even after a chunk undone has the case read again.
+        # even when the case is loaded again to be written alone.
         self.versions = {case.id: case.version for case in self.cases.values()}
         self.corrector = Corrector(session, self.known, actor, now, today, rules)
 
-    def _load_cases(self) -> dict[str, Case]:
+    def _load_cases(self) -> dict[str, CaseAsRead]:
         references = sorted({ref for row in self.rows if (ref := _reference(row.cells))})
-        cases: dict[str, Case] = {}
-        for start in range(0, len(references), _BATCH):
-            batch = references[start : start + _BATCH]
-            statement = (
-                sa.select(Case)
-                .where(Case.reference.in_(batch))
-                .options(selectinload(Case.recommendations))  # the rules ask if it has any
-            )
-            for case in self.session.scalars(statement):
-                cases[case.reference] = case
-        return cases
+        return import_corrections.read_cases(self.session, references)
 
     def run(self) -> ImportResult:
         """Import every row; returns the counts and the rejected rows."""
@@ -175,8 +164,6 @@ class _Import:
             self.result, self.first_line, self.known.case_ids = result, first_line, case_ids
             return False
         self.known.case_ids.update((case.reference, case.id) for case in self.added)
-        for correction in self.corrections:  # written behind the session's back
-            self.session.expire(correction.case)
         return True
 
     def _row(self, row: CsvRow, *, alone: bool) -> None:
@@ -213,12 +200,12 @@ class _Import:
         else:
             self.result.updated += 1
 
-    def _redates(self, case: Case, data: CaseInput) -> bool:
+    def _redates(self, case: CaseAsRead, data: CaseInput) -> bool:
         """Whether the correction moves the deadlines of the case's recommendations: that
         is written through the case rules, a row at a time (rare: imports add none)."""
-        return bool(case.recommendations) and case.decision_date != data.decision_date
+        return case.has_recommendations and case.decision_date != data.decision_date
 
-    def _plan(self, row: CsvRow, case: Case, data: CaseInput) -> None:
+    def _plan(self, row: CsvRow, case: CaseAsRead, data: CaseInput) -> None:
         """Work out a correction, to be written with the chunk's others, and count it."""
         try:
             correction = self.corrector.plan(case, data, version=self.versions[case.id])
@@ -250,11 +237,11 @@ class _Import:
         assert reference is not None  # a row without one breaks a rule
         return _Read(reference, case, data)
 
-    def _save(self, case: Case | None, data: CaseInput, *, alone: bool) -> bool:
+    def _save(self, read: CaseAsRead | None, data: CaseInput, *, alone: bool) -> bool:
         """Create the case, or correct it; returns whether anything changed. Alone, the
         change is written and put on record now; otherwise with the chunk's."""
         session, actor, now, today = self.session, self.actor, self.now, self.today
-        if case is None:
+        if read is None:
             created = add_case(
                 session, data, actor=actor, now=now, today=today, rules=self.rules, known=self.known
             )
@@ -264,6 +251,9 @@ class _Import:
             else:
                 self.added.append(created)
             return True
+        case = session.get(Case, read.id)  # the case rules write through the ORM
+        if case is None:  # deleted since it was read
+            raise ConflictError("the case was deleted meanwhile")
         before, touched = audit.snapshot(case, CASE_FIELDS), case.updated_at
         # A compliance outcome is cleared before the details change (to not upheld, say)
         # and set after them, so that it is checked against the corrected decision.
@@ -300,7 +290,7 @@ class _Import:
             batched=not alone,
         )
 
-    def _rule_problems(self, data: CaseInput, case: Case | None) -> dict[str, str]:
+    def _rule_problems(self, data: CaseInput, case: CaseAsRead | None) -> dict[str, str]:
         """What the case rules say about the row; saves nothing."""
         try:
             check_case(
@@ -316,7 +306,7 @@ class _Import:
             return error.fields
         return {}
 
-    def _matches(self, case: Case, data: CaseInput) -> bool:
+    def _matches(self, case: CaseAsRead, data: CaseInput) -> bool:
         """Whether the row holds exactly what the case holds, as written. No rule is needed:
         a row written differently goes to update_case, and only counts if something changed."""
         authority = self.known.authority(data.authority)
@@ -335,7 +325,7 @@ class _Import:
         )
 
 
-def _optional_cells(case: Case | None) -> dict[str, str]:
+def _optional_cells(case: CaseAsRead | None) -> dict[str, str]:
     """The optional columns as the case holds them (empty for a new case): what a file that
     leaves them out of its header says about them."""
     if case is None:

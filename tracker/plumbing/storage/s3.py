@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
-import boto3
-from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy.orm import Session
 
@@ -36,19 +34,7 @@ from tracker.plumbing.storage.base import (
     StoredObject,
 )
 
-# Fail fast: a request waits at most a few seconds for a bucket that does not answer.
-CLIENT_CONFIG = Config(
-    connect_timeout=3,
-    read_timeout=20,
-    retries={"max_attempts": 2, "mode": "standard"},
-)
 MULTIPART_THRESHOLD = 8 * 1024 * 1024
-# Parts are read from the temporary file as they are sent: at most a few in memory at once.
-TRANSFER = TransferConfig(
-    multipart_threshold=MULTIPART_THRESHOLD,
-    multipart_chunksize=MULTIPART_THRESHOLD,
-    max_concurrency=4,
-)
 UNAVAILABLE = "The evidence store cannot be reached just now. Nothing was saved: try again later."
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 _ENVIRONMENT = (
@@ -64,11 +50,34 @@ _clients_lock = threading.Lock()
 
 def s3_client() -> Any:
     """A boto3 S3 client for the current environment (made once: clients are thread-safe)."""
+    # boto3 is imported here, not with the module: it takes a tenth of a second or more of
+    # every process's start-up, and only a store with a bucket uses it.
+    import boto3
+    from botocore.config import Config
+
     key = tuple(os.environ.get(name) for name in _ENVIRONMENT)
     with _clients_lock:
         if key not in _clients:
-            _clients[key] = boto3.session.Session().client("s3", config=CLIENT_CONFIG)
+            # Fail fast: a request waits at most a few seconds for a bucket that does not answer.
+            config = Config(
+                connect_timeout=3,
+                read_timeout=20,
+                retries={"max_attempts": 2, "mode": "standard"},
+            )
+            _clients[key] = boto3.session.Session().client("s3", config=config)
         return _clients[key]
+
+
+@functools.cache
+def _transfer() -> Any:
+    """Parts are read from the temporary file as they are sent: at most a few in memory."""
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(
+        multipart_threshold=MULTIPART_THRESHOLD,
+        multipart_chunksize=MULTIPART_THRESHOLD,
+        max_concurrency=4,
+    )
 
 
 def checksum(sha256: str) -> str:
@@ -140,7 +149,7 @@ class S3Store(EvidenceStore):
                     self.bucket,
                     self.key(sha256),
                     ExtraArgs={"ChecksumAlgorithm": "SHA256", "Metadata": {"sha256": sha256}},
-                    Config=TRANSFER,
+                    Config=_transfer(),
                 )
         except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(UNAVAILABLE) from error
