@@ -156,3 +156,25 @@ def test_one_councils_list_reads_its_order_from_that_councils_index(app, many, n
     assert "INDEX ix_recommendations_authority_" in details
     assert "cases" not in details, "the case is not read to scope or order the page"
     assert "TEMP B-TREE" not in details, "no sort of its own"
+
+
+def test_a_count_up_to_a_bound_says_more_and_pages_as_far_as_the_bound(app, many) -> None:
+    statement = case_search.case_search(sa.true(), case_search.CaseFilters())
+    with app.app_context():
+        everything = list(db.session.scalars(statement))
+        bounded = paginate(db.session, statement, 2, 20, count_up_to=50)
+        last = paginate(db.session, statement, 3, 20, count_up_to=50)
+        beyond = paginate(db.session, statement, 4, 20, count_up_to=50)
+        exact = paginate(db.session, statement, 1, 20, count_up_to=len(everything))
+    assert len(everything) > 50
+    assert (bounded.total, bounded.more, bounded.pages) == (50, True, 3)
+    assert bounded.items == everything[20:40] and last.items == everything[40:60]
+    assert beyond.items == []
+    assert (exact.total, exact.more) == (len(everything), False)
+
+
+def test_a_bounded_count_reads_no_further_than_one_past_the_bound(app, many) -> None:
+    statement = case_search.case_search(sa.true(), case_search.CaseFilters())
+    with app.app_context(), count_queries(app) as statements:
+        paginate(db.session, statement, 1, 20, count_up_to=50)
+    assert "LIMIT" in statements[0].upper() and "count(" in statements[0].lower()
