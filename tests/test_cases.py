@@ -348,3 +348,32 @@ def test_a_case_with_recommendations_stays_upheld(app, build, caseworker) -> Non
         "/cases/24-007-343/edit", data=_edit_form(caseworker, outcome="not_upheld")
     )
     assert "A case with recommendations must stay upheld" in errors_on(response)
+
+
+def test_a_long_list_says_more_than_its_bound_and_pages_up_to_it(
+    app, build, caseworker, monkeypatch
+) -> None:
+    monkeypatch.setattr("tracker.cases.routes.COUNT_UP_TO", 30)
+    for _ in range(31):
+        build.case("LEICS")
+    first = caseworker.get("/cases/").get_data(as_text=True)
+    assert "More than 30 cases" in first and "Showing 1 to 25 of more than 30" in first
+    second = caseworker.get("/cases/?page=2").get_data(as_text=True)
+    assert "Showing 26 to 30 of more than 30" in second
+    assert "No cases match" in caseworker.get("/cases/?page=3").get_data(as_text=True)
+
+
+def test_the_page_links_are_the_first_the_last_and_those_near(app) -> None:
+    from flask import render_template_string
+
+    from tracker.plumbing.pagination import Page
+
+    with app.test_request_context("/cases/"):
+        html = render_template_string(
+            '{% from "macros/pagination.html" import pagination %}'
+            '{{ pagination(page, "cases.index") }}',
+            page=Page(items=[], page=500, per_page=20, total=1_000_000),
+        )
+    numbers = [int(n) for n in re.findall(r"page=(\d+)", html)]
+    assert sorted(set(numbers)) == [1, *range(498, 503), 50_000]
+    assert html.count("govuk-pagination__item--ellipsis") == 2

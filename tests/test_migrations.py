@@ -98,7 +98,7 @@ def test_each_migration_undone_leaves_every_other_index_in_place(empty_database,
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)}
     )
-    steps = ["0009", "0010", "0011", "0012", "0013"]
+    steps = ["0009", "0010", "0011", "0012", "0013", "0014"]
     with app.app_context():
         seen = {}
         for revision in steps:
@@ -109,4 +109,52 @@ def test_each_migration_undone_leaves_every_other_index_in_place(empty_database,
             flask_migrate.downgrade(revision=revision)
             with db.engine.connect() as connection:
                 assert _indexes(connection) == seen[revision], revision
+        db.engine.dispose()
+
+
+_ROWS_AT_0013 = [
+    "INSERT INTO authorities (id, code, name, type, population, created_at, updated_at)"
+    " VALUES (7, 'LEICS', 'Leicestershire', 'county', 1, :now, :now)",
+    "INSERT INTO cases (id, reference, authority_id, category, subcategory, decision_date,"
+    " outcome, satisfactory_remedy, public_report, created_at, updated_at, version)"
+    " VALUES (3, '24 007 343', 7, 'Education', '', '2024-06-03', 'upheld', false, false,"
+    " :now, :now, 1)",
+    "INSERT INTO recommendations (id, case_id, position, text, kind, evidence_expected, status,"
+    " due_date, explicit, created_at, updated_at, version)"
+    " VALUES (5, 3, 1, 'Apologise.', 'personal', '', 'open', '2024-07-03', true, :now, :now, 1)",
+    "INSERT INTO deadline_parts (recommendation_id, position, phrase, due_date)"
+    " VALUES (5, 1, 'within one month', '2024-07-03')",
+]
+
+
+def test_the_councils_migration_keeps_every_row_and_its_references(empty_database, tmp_path):
+    """0014 gives each recommendation its case's council; SQLite makes the table again for it,
+    under the rows that refer to it."""
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)}
+    )
+    recommendation = "SELECT id, case_id, text, due_date FROM recommendations"
+
+    def unchanged(before: list) -> sa.Connection:
+        connection = db.engine.connect()
+        assert connection.execute(sa.text(recommendation)).all() == before
+        parts = "SELECT recommendation_id FROM deadline_parts"
+        assert connection.execute(sa.text(parts)).scalars().all() == [5]
+        if not USING_POSTGRES:
+            assert connection.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+        return connection
+
+    with app.app_context():
+        flask_migrate.upgrade(revision="0013")
+        with db.engine.begin() as connection:
+            for statement in _ROWS_AT_0013:
+                connection.execute(sa.text(statement), {"now": "2024-06-03 12:00:00+00:00"})
+            before = connection.execute(sa.text(recommendation)).all()
+        flask_migrate.upgrade(revision="0014")
+        with unchanged(before) as connection:
+            council = "SELECT authority_id FROM recommendations"
+            assert connection.execute(sa.text(council)).scalar_one() == 7
+        flask_migrate.downgrade(revision="0013")
+        with unchanged(before):
+            pass
         db.engine.dispose()

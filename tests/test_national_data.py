@@ -34,6 +34,10 @@ def test_national_data_is_dated_from_today_and_mostly_closed(app) -> None:
         submitted = db.session.scalars(sa.select(EvidenceSubmission.recommendation_id)).all()
         assert sorted(submitted) == sorted(awaiting)
 
+        # The bulk load skips foreign key checks on PostgreSQL: each council is checked here.
+        by_case = {case.id: case.authority_id for case in cases}
+        assert all(r.authority_id == by_case[r.case_id] for r in remedies)
+
         with_outcome = [case for case in cases if case.compliance_outcome is not None]
         assert with_outcome and all(case.compliance_date <= today for case in with_outcome)
 

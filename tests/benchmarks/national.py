@@ -233,11 +233,11 @@ def _recommendations(dialect: Dialect, today: date, now: datetime) -> None:
     today_ = dialect.typed(":today", "DATE")
     db.session.execute(
         sa.text(
-            "INSERT INTO recommendations (case_id, position, text, kind, amount,"
+            "INSERT INTO recommendations (case_id, authority_id, position, text, kind, amount,"
             " evidence_expected, status, decision_due_date, due_date, explicit, due_date_source,"
             " closed_at, completed_on, overdue_since, created_at, updated_at, version)"
-            " SELECT s.case_id, s.position, s.text, s.kind, s.amount, '', s.status, s.due, s.due,"
-            " true, 'stated',"
+            " SELECT s.case_id, s.authority_id, s.position, s.text, s.kind, s.amount, '',"
+            " s.status, s.due, s.due, true, 'stated',"
             f" CASE WHEN {closed} THEN {dialect.typed(':now', 'TIMESTAMPTZ')} END,"
             # Done on the day it fell due, or today for those done before their day.
             f" CASE WHEN {closed} THEN (CASE WHEN s.since < 0 THEN s.due ELSE {today_} END) END,"
@@ -245,9 +245,10 @@ def _recommendations(dialect: Dialect, today: date, now: datetime) -> None:
             f" CASE WHEN NOT {closed} AND s.since < 0 THEN {dialect.add_days('s.due', '1')} END,"
             " :now, :now, 1"
             f" FROM (SELECT r.*, {status} AS status"
-            " FROM (SELECT c.id AS case_id, c.id AS n, p.position, p.text, p.kind, p.amount,"
+            " FROM (SELECT c.id AS case_id, c.authority_id, c.id AS n, p.position, p.text,"
+            " p.kind, p.amount,"
             f" {due} AS due, {since} AS since, {pick} AS pick"
-            f" FROM (SELECT id, decision_date, {dialect.day_number('decision_date')}"
+            f" FROM (SELECT id, authority_id, decision_date, {dialect.day_number('decision_date')}"
             " AS decision_ordinal FROM cases WHERE outcome = 'upheld') AS c"
             f" JOIN ({positions}) AS p ON p.position <= 1 + c.id % 3) AS r) AS s"
         ),

@@ -59,16 +59,18 @@ class Dialect:
 
     def indexes_query(self) -> str:
         """(name, CREATE statement) of a table's (:table) own indexes, not those that back a
-        primary key or unique constraint."""
+        primary key or unique constraint, nor the unique ones a foreign key refers to (the
+        database checks the key against them as rows arrive)."""
         if self.name == "postgresql":
             return (
                 "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = :table"
                 " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
-                " WHERE c.conname = i.indexname)"
+                " WHERE c.conname = i.indexname"
+                " OR c.conindid = format('%I', i.indexname)::regclass)"
             )
         return (
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
-            " AND sql IS NOT NULL"
+            " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE INDEX%'"
         )
 
     def day(self, value: date) -> str:

@@ -92,6 +92,7 @@ def load(session: sa.orm.Session, open_count: int) -> None:
         sa.insert(Recommendation).from_select(
             [
                 "case_id",
+                "authority_id",
                 "position",
                 "text",
                 "kind",
@@ -106,6 +107,8 @@ def load(session: sa.orm.Session, open_count: int) -> None:
             ],
             sa.select(
                 first_case + n // PER_CASE,
+                # The case's council, as the cases above were given theirs.
+                min(authority_ids) + (n // PER_CASE) % len(authority_ids),
                 n % PER_CASE + 1,
                 sa.literal("Within one month of my final decision, pay Mr Y £250."),
                 sa.literal("personal"),

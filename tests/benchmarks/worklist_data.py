@@ -64,9 +64,10 @@ def load(session: Session, recommendations: int, today: date, first_authority_id
     first_case = session.scalar(sa.text("SELECT min(id) FROM cases"))
     session.execute(
         sa.text(
-            "INSERT INTO recommendations (case_id, position, text, kind, status, explicit,"  # noqa: S608
-            " evidence_expected, due_date, created_at, updated_at, version)"
-            " SELECT :first_case + n / 2, 1 + n % 2,"
+            "INSERT INTO recommendations (case_id, authority_id, position, text, kind, status,"  # noqa: S608
+            " explicit, evidence_expected, due_date, created_at, updated_at, version)"
+            " SELECT :first_case + n / 2,"
+            " (SELECT authority_id FROM cases WHERE id = :first_case + n / 2), 1 + n % 2,"
             " 'Within one month of my final decision, pay Mrs X £100.', 'personal',"
             f" {_STATUS}, true, '', CASE WHEN n % 50 = 4 THEN NULL ELSE"
             f" {_days(dialect, _DAYS)} END, :now, :now, 1"

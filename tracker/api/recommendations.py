@@ -57,7 +57,7 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
     status, and overdue (not closed, agreed due date before today)."""
     today = clock.today()
     statement = worklists.recommendation_list(
-        access.case_scope(access.acting_user()),
+        access.recommendation_scope(access.acting_user()),
         today,
         authority=query.get("authority", ""),
         status=RecommendationStatus(query["status"]) if "status" in query else None,

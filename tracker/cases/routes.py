@@ -10,7 +10,7 @@ from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
 from tracker.extensions import db
 from tracker.models import AuditEvent, Outcome
 from tracker.plumbing import clock
-from tracker.plumbing.pagination import page_number, paginate
+from tracker.plumbing.pagination import COUNT_UP_TO, page_number, paginate
 from tracker.plumbing.settings import deadline_rules
 from tracker.services import audit, case_search, cases
 from tracker.services.authorities import authority_choices
@@ -45,6 +45,7 @@ def index() -> ResponseReturnValue:
         statement,
         page_number(request.args.get("page")),
         current_app.config["PER_PAGE"],
+        count_up_to=COUNT_UP_TO,
     )
     return render_template(
         "cases/index.html",

@@ -92,6 +92,8 @@ class Case(Base):
         ),
         # The case list's order: newest decision first, then by reference.
         sa.Index("ix_cases_decision_date_reference", "decision_date", "reference"),
+        # What a recommendation's council is checked against (see Recommendation.authority_id).
+        sa.Index("uq_cases_id_authority_id", "id", "authority_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +117,11 @@ class Case(Base):
 
     authority: Mapped[Authority] = relationship()
     recommendations: Mapped[list[Recommendation]] = relationship(
-        back_populates="case", order_by="Recommendation.position"
+        back_populates="case",
+        order_by="Recommendation.position",
+        primaryjoin="and_(Case.id == Recommendation.case_id,"
+        " Case.authority_id == Recommendation.authority_id)",
+        foreign_keys="[Recommendation.case_id, Recommendation.authority_id]",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API

@@ -63,6 +63,15 @@ class Recommendation(Base):
     __table_args__ = (
         sa.UniqueConstraint("case_id", "position"),
         sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+        # A recommendation's council is its case's, and cannot be anything else: the database
+        # refuses a row whose (case, council) pair is not a case's, and carries a case's move
+        # to another council over to its recommendations (ON UPDATE CASCADE).
+        sa.ForeignKeyConstraint(
+            ["case_id", "authority_id"],
+            ["cases.id", "cases.authority_id"],
+            name="fk_recommendations_case_id_authority_id_cases",
+            onupdate="CASCADE",
+        ),
         sa.Index("ix_recommendations_status_due_date", "status", "due_date"),
         # The due list's order over open work only: a page reads its rows from here, in order,
         # and the count reads nothing else (SQLite and PostgreSQL both index expressions).
@@ -74,9 +83,37 @@ class Recommendation(Base):
             postgresql_where=sa.text(OPEN_PREDICATE),
             sqlite_where=sa.text(OPEN_PREDICATE),
         ),
+        # The same, one council's: an officer's lists and the lists filtered by council.
+        sa.Index(
+            "ix_recommendations_authority_open_due",
+            "authority_id",
+            sa.text("(due_date IS NULL)"),
+            "due_date",
+            "id",
+            postgresql_where=sa.text(OPEN_PREDICATE),
+            sqlite_where=sa.text(OPEN_PREDICATE),
+        ),
+        # One council's every recommendation in the same order (the API's list, whatever the
+        # status), with the status to filter on without reading the rows.
+        sa.Index(
+            "ix_recommendations_authority_due",
+            "authority_id",
+            sa.text("(due_date IS NULL)"),
+            "due_date",
+            "id",
+            "status",
+        ),
         # The review queue's order over the work awaiting review only.
         sa.Index(
             "ix_recommendations_review_queue",
+            "evidence_submitted_at",
+            "id",
+            postgresql_where=sa.text(AWAITING_REVIEW_PREDICATE),
+            sqlite_where=sa.text(AWAITING_REVIEW_PREDICATE),
+        ),
+        sa.Index(
+            "ix_recommendations_authority_review_queue",
+            "authority_id",
             "evidence_submitted_at",
             "id",
             postgresql_where=sa.text(AWAITING_REVIEW_PREDICATE),
@@ -102,6 +139,9 @@ class Recommendation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    # The case's council, kept here so that one council's lists read one index: set from the
+    # case by the ORM (the `case` relationship) and held to it by the foreign key above.
+    authority_id: Mapped[int]
     position: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[RecommendationKind] = mapped_column(
@@ -137,7 +177,12 @@ class Recommendation(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(default=1)
 
-    case: Mapped[Case] = relationship(back_populates="recommendations")
+    case: Mapped[Case] = relationship(
+        back_populates="recommendations",
+        primaryjoin="and_(Case.id == Recommendation.case_id,"
+        " Case.authority_id == Recommendation.authority_id)",
+        foreign_keys="[Recommendation.case_id, Recommendation.authority_id]",
+    )
     deadline_parts: Mapped[list[DeadlinePart]] = relationship(
         back_populates="recommendation",
         order_by="DeadlinePart.position",

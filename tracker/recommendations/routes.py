@@ -33,7 +33,9 @@ def index() -> ResponseReturnValue:
     """Open recommendations, due soonest first: an officer's are their own council's."""
     user = access.acting_user()
     return _worklist(
-        worklists.due_list(access.case_scope(user), authority=request.args.get("authority", "")),
+        worklists.due_list(
+            access.recommendation_scope(user), authority=request.args.get("authority", "")
+        ),
         "Your council's recommendations" if user.authority else "Open recommendations",
         "recommendations.index",
     )
@@ -43,7 +45,7 @@ def index() -> ResponseReturnValue:
 @access.requires(Permission.REVIEW_EVIDENCE)
 def review_queue() -> ResponseReturnValue:
     """Evidence awaiting review, the longest waiting first."""
-    scope = access.case_scope(access.acting_user())
+    scope = access.recommendation_scope(access.acting_user())
     return _worklist(
         worklists.review_queue(scope, authority=request.args.get("authority", "")),
         "Evidence to review",
@@ -55,7 +57,7 @@ def review_queue() -> ResponseReturnValue:
 @access.requires(Permission.VIEW_ALL_COUNCILS)
 def chase_list() -> ResponseReturnValue:
     """Overdue recommendations to chase, the most overdue first."""
-    scope = access.case_scope(access.acting_user())
+    scope = access.recommendation_scope(access.acting_user())
     statement = worklists.chase_list(
         scope, clock.today(), authority=request.args.get("authority", "")
     )

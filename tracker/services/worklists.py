@@ -1,9 +1,10 @@
 """The lists people work from: what is due, what waits for review, what to chase.
 
 Each is one SELECT of recommendations in the order of an index, paged by
-tracker.plumbing.pagination: the count reads `recommendations` alone (the case only through a
-semi-join, and only when a scope or council filter needs it), the page reads its keys from the
-index and then joins the case and authority to those rows only.
+tracker.plumbing.pagination: the count reads `recommendations` alone (one council's through
+its own column, `authority_id`, and its own indexes), the page reads its keys from the index
+and then joins the case and authority to those rows only. `scope` is a WHERE clause on
+`Recommendation` (tracker.web.access.recommendation_scope).
 """
 
 from __future__ import annotations
@@ -23,15 +24,15 @@ def _with_case(scope: sa.ColumnElement[bool], authority: str) -> sa.Select[tuple
     statement = sa.select(Recommendation).options(
         joinedload(Recommendation.case, innerjoin=True).joinedload(Case.authority, innerjoin=True)
     )
-    conditions = [] if isinstance(scope, sa.sql.elements.True_) else [scope]
+    if not isinstance(scope, sa.sql.elements.True_):
+        statement = statement.where(scope)
     if authority:
         code = authority.strip().upper()
-        conditions.append(
-            Case.authority_id.in_(sa.select(Authority.id).where(Authority.code == code))
+        statement = statement.where(
+            Recommendation.authority_id
+            == sa.select(Authority.id).where(Authority.code == code).scalar_subquery()
         )
-    if not conditions:
-        return statement
-    return statement.where(Recommendation.case_id.in_(sa.select(Case.id).where(*conditions)))
+    return statement
 
 
 def due_list(

@@ -68,22 +68,30 @@ def ensure(user: User, permission: Permission) -> None:
         abort(403)
 
 
-def case_scope(user: User) -> sa.ColumnElement[bool]:
-    """A WHERE clause limiting cases to those `user` may see."""
+def _council_scope(user: User, council: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting records whose council is `council` to those `user` may see:
+    all of them, their own council's (an officer's), or none."""
     if can(user, Permission.VIEW_ALL_COUNCILS):
         return sa.true()
     if user.role is Role.OFFICER and user.authority_id is not None:
-        return Case.authority_id == user.authority_id
+        return council == user.authority_id
     return sa.false()
+
+
+def case_scope(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting cases to those `user` may see."""
+    return _council_scope(user, Case.authority_id)
+
+
+def recommendation_scope(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting recommendations to those `user` may see, read from their own
+    row (their case's council, which the database keeps equal to the case's)."""
+    return _council_scope(user, Recommendation.authority_id)
 
 
 def authority_scope(user: User) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting authorities to those `user` may see."""
-    if can(user, Permission.VIEW_ALL_COUNCILS):
-        return sa.true()
-    if user.role is Role.OFFICER and user.authority_id is not None:
-        return Authority.id == user.authority_id
-    return sa.false()
+    return _council_scope(user, Authority.id)
 
 
 def _case_or_404(reference: str, user: User) -> Case:
