@@ -124,9 +124,23 @@ def test_the_latest_ten_with_view_all(client, build, published) -> None:
     html = client.get("/councils/LEICS/2024-25").get_data(as_text=True)
     shown = re.findall(r"Case reference: (\d\d \d{3} \d{3})", html)
     assert shown == [f"25 100 {n:03d}" for n in range(11, 1, -1)], "latest ten, newest first"
-    assert "View all 13 cases with service improvements" in html
+    assert "The latest 10 cases are listed below – click ‘view all’" in html, "as the source"
+    assert "View all cases with service improvements" in html
     everything = client.get("/councils/LEICS/service-improvements").get_data(as_text=True)
     assert len(re.findall(r"Case reference:", everything)) == 13
+
+
+def test_ten_or_fewer_are_all_listed_without_saying_latest(client, build, published) -> None:
+    for number in range(9):  # and 24 007 343: ten
+        build.case(
+            "LEICS",
+            reference=f"25 100 {number:03d}",
+            decided=date(2025, 6, 1 + number),
+            recommendations=[(f"Review procedure number {number}.", "service_improvement")],
+        )
+    html = client.get("/councils/LEICS/2024-25").get_data(as_text=True)
+    assert len(re.findall(r"Case reference: (\d\d \d{3} \d{3})", html)) == 10
+    assert "The latest" not in html and "View all cases with service improvements" in html
 
 
 def test_improvements_show_for_five_years_and_reports_for_ten(client, build, published) -> None:
@@ -153,7 +167,7 @@ def test_improvements_show_for_five_years_and_reports_for_ten(client, build, pub
 def test_the_service_improvements_are_counted_from_their_partial_indexes(
     app, client, published
 ) -> None:
-    """The count of the council's cases with service improvements, as the page sends it,
+    """The count of the council's cases with service improvements, as their page sends it,
     says `outcome = 'upheld'` and `kind = 'service_improvement'` in its own words: the partial
     indexes' predicates, which a planner must see to use them (PostgreSQL's prepared, generic
     plans never see a parameter's value). SQLite's plan, with the parameters it was sent with,
@@ -167,7 +181,7 @@ def test_the_service_improvements_are_counted_from_their_partial_indexes(
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", keep)
     try:
-        assert client.get("/councils/LEICS/2024-25").status_code == 200
+        assert client.get("/councils/LEICS/service-improvements").status_code == 200
     finally:
         sa.event.remove(engine, "before_cursor_execute", keep)
     [(count, parameters)] = [
