@@ -8,6 +8,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from tests.helpers import count_queries, csrf_token, sign_in
 from tests.statistics_data import Y2020, Y2024, decided
@@ -55,6 +56,17 @@ def test_every_council_for_a_year_sorted_and_filtered(manager) -> None:
     counties = manager.get("/statistics/?year=2024-25&type=county").get_data(as_text=True)
     assert "Harborough" not in counties and "3 authorities" in counties
     assert ">83%<" in html and ">No data<" in html
+
+
+def test_each_council_links_to_its_own_page_for_the_year(app, manager) -> None:
+    html = manager.get("/statistics/?year=2024-25").get_data(as_text=True)
+    links = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*href="([^"]+)"', html)
+    with app.test_request_context():
+        assert links == [
+            url_for("stats.authority", code=code, year="2024-25")
+            for code in ("DERBY", "HARB", "LEICS", "NOTTS")
+        ]
+    assert manager.get(links[2]).status_code == 200
 
 
 def test_a_bad_year_is_said_plainly(manager) -> None:

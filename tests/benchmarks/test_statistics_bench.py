@@ -6,6 +6,7 @@ The figures are asked for explicit years, so the fixed dates of the data do not 
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -89,13 +90,24 @@ def test_statistics_with_200k_cases(app, client, build) -> None:
     def page(address: str) -> None:
         assert client.get(address).status_code == 200
 
-    report(
-        f"{database} one council's page, figures and trend ({CASES:,} cases)",
-        **timed(lambda: page("/statistics/A123?year=2023-24"), repeat=100),
-        target="under 50 ms",
-    )
-    report(
-        f"{database} every council's page for a year ({AUTHORITIES} councils, {CASES:,} cases)",
-        **timed(lambda: page("/statistics/?year=2023-24"), repeat=50),
-        target="under 150 ms",
-    )
+    # Twice: as a gunicorn worker serves them, with what was loaded before the first request
+    # frozen out of the collector's way (gunicorn_config.post_worker_init), and in pytest's
+    # own heap, where every full collection walks every object pytest and the suite made.
+    for served, frozen in (("as served", True), ("pytest's heap", False)):
+        if frozen:
+            gc.collect()
+            gc.freeze()
+        try:
+            report(
+                f"{database} one council's page, figures and trend ({CASES:,} cases, {served})",
+                **timed(lambda: page("/statistics/A123?year=2023-24"), repeat=100),
+                target="under 50 ms",
+            )
+            report(
+                f"{database} every council's page for a year ({AUTHORITIES} councils, "
+                f"{CASES:,} cases, {served})",
+                **timed(lambda: page("/statistics/?year=2023-24"), repeat=50),
+                target="under 150 ms",
+            )
+        finally:
+            gc.unfreeze()

@@ -33,6 +33,8 @@ class ComplianceOutcome(LabelledEnum):
     NOT_SATISFIED = "not_satisfied", "Not satisfied"
 
 
+# The partial index of upheld cases' predicate; queries that use it write the value in too.
+UPHELD_PREDICATE = "outcome = 'upheld'"
 _REFERENCE = re.compile(r"^\s*(\d{2})[\s-]*(\d{3})[\s-]*(\d{3})\s*$")
 
 
@@ -94,6 +96,17 @@ class Case(Base):
         sa.Index("ix_cases_decision_date_reference", "decision_date", "reference"),
         # What a recommendation's council is checked against (see Recommendation.authority_id).
         sa.Index("uq_cases_id_authority_id", "id", "authority_id", unique=True),
+        # A council's upheld cases on its public page (service improvements on show), read
+        # from the index alone: the id is there for PostgreSQL, which has no rowid.
+        sa.Index(
+            "ix_cases_upheld_by_authority",
+            "authority_id",
+            "decision_date",
+            "public_report",
+            "id",
+            postgresql_where=sa.text(UPHELD_PREDICATE),
+            sqlite_where=sa.text(UPHELD_PREDICATE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -54,6 +54,7 @@ OPEN_STATUS_VALUES = tuple(status.value for status in RecommendationStatus if no
 OPEN_PREDICATE = "status IN (" + ", ".join(f"'{value}'" for value in OPEN_STATUS_VALUES) + ")"
 
 AWAITING_REVIEW_PREDICATE = "status = 'evidence_submitted'"
+SERVICE_IMPROVEMENT_PREDICATE = "kind = 'service_improvement'"
 
 
 class Recommendation(Base):
@@ -134,6 +135,13 @@ class Recommendation(Base):
             "due_date",
             postgresql_where=sa.text("overdue_since IS NOT NULL"),
             sqlite_where=sa.text("overdue_since IS NOT NULL"),
+        ),
+        # Which cases have a service improvement (the public page): one probe a case.
+        sa.Index(
+            "ix_recommendations_service_improvement_case_id",
+            "case_id",
+            postgresql_where=sa.text(SERVICE_IMPROVEMENT_PREDICATE),
+            sqlite_where=sa.text(SERVICE_IMPROVEMENT_PREDICATE),
         ),
     )
 

@@ -52,8 +52,8 @@ def council(code: str, year: str) -> ResponseReturnValue:
         years=publications.published_years(db.session, authority),
         publication=publication,
         figures=publication.figures,
-        improvements=publications.service_improvements(
-            db.session, authority, today, per_page=LATEST_SHOWN
+        improvements=publications.latest_service_improvements(
+            db.session, authority, today, count=LATEST_SHOWN
         ),
         reports=publications.public_reports(db.session, authority, today),
     )
