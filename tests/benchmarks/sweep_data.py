@@ -108,7 +108,8 @@ def load(session: sa.orm.Session, open_count: int) -> None:
             sa.select(
                 first_case + n // PER_CASE,
                 # The case's council, as the cases above were given theirs.
-                min(authority_ids) + (n // PER_CASE) % len(authority_ids),
+                # (An integer: PostgreSQL's FLOOR of a division is a double, which has no %.)
+                min(authority_ids) + sa.cast(n // PER_CASE, sa.Integer) % len(authority_ids),
                 n % PER_CASE + 1,
                 sa.literal("Within one month of my final decision, pay Mr Y £250."),
                 sa.literal("personal"),
