@@ -126,23 +126,8 @@ def test_lists_are_paginated(app, work) -> None:
     assert "Showing 1 to 2 of 4" in first
     second = caseworker.get("/recommendations/?page=2").get_data(as_text=True)
     assert listed(second) == ["26 000 004", "26 000 002"]
-    assert listed(caseworker.get("/recommendations/?page=99").get_data(as_text=True)) == []
-
-
-def test_a_long_list_says_more_than_its_bound_and_pages_up_to_it(app, work, monkeypatch) -> None:
-    """A national due list counts up to a bound (as the case list does) rather than every open
-    recommendation in the country for its caption."""
-    monkeypatch.setattr("tracker.recommendations.routes.COUNT_UP_TO", 3)
-    app.config["PER_PAGE"] = 2
-    caseworker = work["caseworker"]
-    first = caseworker.get("/recommendations/").get_data(as_text=True)
-    assert "More than 3 recommendations" in first and "Showing 1 to 2 of more than 3" in first
-    second = caseworker.get("/recommendations/?page=2").get_data(as_text=True)
-    # The rows shown, as they are: past the bound by as many as the last page holds.
-    assert listed(second) == ["26 000 004", "26 000 002"]
-    assert "Showing 3 to 4 of more than 3" in second
-    officer = work["officer"].get("/recommendations/").get_data(as_text=True)
-    assert "3 recommendations" in officer and "More than" not in officer
+    past_the_end = caseworker.get("/recommendations/?page=99").get_data(as_text=True)
+    assert listed(past_the_end) == [] and "Nothing to show" in past_the_end
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.models import ExtensionStatus, Recommendation, User
 from tracker.plumbing import clock
 from tracker.plumbing.formats import long_date
-from tracker.plumbing.pagination import COUNT_UP_TO, page_number, paginate
+from tracker.plumbing.pagination import page_number, paginate
 from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.page import FORMS, event_form, render_page
 from tracker.services import compliance, recommendations, worklists
@@ -215,7 +215,6 @@ def _worklist(statement: object, title: str, endpoint: str) -> ResponseReturnVal
         statement,  # type: ignore[arg-type]
         page_number(request.args.get("page")),
         current_app.config["PER_PAGE"],
-        count_up_to=COUNT_UP_TO,
     )
     user = access.acting_user()
     return render_template(
