@@ -75,3 +75,9 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def partial_index(name: str, *columns: str | sa.TextClause, where: str) -> sa.Index:
+    """An index over the rows that meet `where` (SQL), on both databases alike: each uses a
+    partial index only for a query whose condition matches its predicate's text."""
+    return sa.Index(name, *columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type
+from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type, partial_index
 
 if TYPE_CHECKING:
     from tracker.models.authority import Authority
@@ -86,11 +86,10 @@ class Case(Base):
             "compliance_outcome",
         ),
         # The first and last compliance outcomes anywhere (the years statistics offer).
-        sa.Index(
+        partial_index(
             "ix_cases_compliance_date",
             "compliance_date",
-            postgresql_where=sa.text("compliance_date IS NOT NULL"),
-            sqlite_where=sa.text("compliance_date IS NOT NULL"),
+            where="compliance_date IS NOT NULL",
         ),
         # The case list's order: newest decision first, then by reference.
         sa.Index("ix_cases_decision_date_reference", "decision_date", "reference"),
@@ -98,14 +97,13 @@ class Case(Base):
         sa.Index("uq_cases_id_authority_id", "id", "authority_id", unique=True),
         # A council's upheld cases on its public page (service improvements on show), read
         # from the index alone: the id is there for PostgreSQL, which has no rowid.
-        sa.Index(
+        partial_index(
             "ix_cases_upheld_by_authority",
             "authority_id",
             "decision_date",
             "public_report",
             "id",
-            postgresql_where=sa.text(UPHELD_PREDICATE),
-            sqlite_where=sa.text(UPHELD_PREDICATE),
+            where=UPHELD_PREDICATE,
         ),
     )
 

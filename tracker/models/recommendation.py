@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type
+from tracker.models.base import Base, LabelledEnum, UtcDateTime, enum_type, partial_index
 
 if TYPE_CHECKING:
     from tracker.models.case import Case
@@ -76,23 +76,21 @@ class Recommendation(Base):
         sa.Index("ix_recommendations_status_due_date", "status", "due_date"),
         # The due list's order over open work only: a page reads its rows from here, in order,
         # and the count reads nothing else (SQLite and PostgreSQL both index expressions).
-        sa.Index(
+        partial_index(
             "ix_recommendations_open_due",
             sa.text("(due_date IS NULL)"),
             "due_date",
             "id",
-            postgresql_where=sa.text(OPEN_PREDICATE),
-            sqlite_where=sa.text(OPEN_PREDICATE),
+            where=OPEN_PREDICATE,
         ),
         # The same, one council's: an officer's lists and the lists filtered by council.
-        sa.Index(
+        partial_index(
             "ix_recommendations_authority_open_due",
             "authority_id",
             sa.text("(due_date IS NULL)"),
             "due_date",
             "id",
-            postgresql_where=sa.text(OPEN_PREDICATE),
-            sqlite_where=sa.text(OPEN_PREDICATE),
+            where=OPEN_PREDICATE,
         ),
         # One council's every recommendation in the same order (the API's list, whatever the
         # status), with the status to filter on without reading the rows.
@@ -105,43 +103,38 @@ class Recommendation(Base):
             "status",
         ),
         # The review queue's order over the work awaiting review only.
-        sa.Index(
+        partial_index(
             "ix_recommendations_review_queue",
             "evidence_submitted_at",
             "id",
-            postgresql_where=sa.text(AWAITING_REVIEW_PREDICATE),
-            sqlite_where=sa.text(AWAITING_REVIEW_PREDICATE),
+            where=AWAITING_REVIEW_PREDICATE,
         ),
-        sa.Index(
+        partial_index(
             "ix_recommendations_authority_review_queue",
             "authority_id",
             "evidence_submitted_at",
             "id",
-            postgresql_where=sa.text(AWAITING_REVIEW_PREDICATE),
-            sqlite_where=sa.text(AWAITING_REVIEW_PREDICATE),
+            where=AWAITING_REVIEW_PREDICATE,
         ),
         # The overdue sweep reads only what it may change: unflagged work by status and date
         # (what fell due), and the flagged rows (few, however large the table).
-        sa.Index(
+        partial_index(
             "ix_recommendations_unflagged_status_due_date",
             "status",
             "due_date",
-            postgresql_where=sa.text("overdue_since IS NULL"),
-            sqlite_where=sa.text("overdue_since IS NULL"),
+            where="overdue_since IS NULL",
         ),
-        sa.Index(
+        partial_index(
             "ix_recommendations_flagged_status_due_date",
             "status",
             "due_date",
-            postgresql_where=sa.text("overdue_since IS NOT NULL"),
-            sqlite_where=sa.text("overdue_since IS NOT NULL"),
+            where="overdue_since IS NOT NULL",
         ),
         # Which cases have a service improvement (the public page): one probe a case.
-        sa.Index(
+        partial_index(
             "ix_recommendations_service_improvement_case_id",
             "case_id",
-            postgresql_where=sa.text(SERVICE_IMPROVEMENT_PREDICATE),
-            sqlite_where=sa.text(SERVICE_IMPROVEMENT_PREDICATE),
+            where=SERVICE_IMPROVEMENT_PREDICATE,
         ),
     )
 
