@@ -9,7 +9,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.helpers import count_queries, sign_in
 from tests.test_api_workflow import review, upload
 from tests.test_imports import csv_file, run_import
 from tracker.extensions import db
@@ -218,18 +217,3 @@ def test_the_compliance_recorded_by_a_review_is_counted(app, client, build, froz
             1,
         )
     assert_kept_right(app)
-
-
-def test_one_councils_statistics_page_runs_at_most_six_queries(app, client, build) -> None:
-    build.authority("LEICS")
-    build.authority("NOTTS")
-    for year in range(2019, 2025):
-        build.case("LEICS", decided=date(year, 6, 1))
-        build.case("NOTTS", decided=date(year, 6, 1), outcome="not_upheld")
-    sign_in(client, build.user("manager"))
-    client.get("/statistics/LEICS?year=2024-25")  # the session's first page loads its user
-    with count_queries(app) as statements:
-        response = client.get("/statistics/LEICS?year=2024-25")
-    assert response.status_code == 200
-    assert len(statements) <= 6, "\n".join(statements)
-    assert not [s for s in statements if "FROM cases" in s and "count(" in s.lower()]

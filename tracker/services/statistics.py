@@ -151,15 +151,10 @@ class AuthorityFigures:
 def year_figures(
     session: Session, year: FinancialYear, *, authority_type: AuthorityType | None = None
 ) -> list[AuthorityFigures]:
-    """Every authority's figures for `year` (or those of one type), by name."""
-    query = sa.select(Authority).order_by(Authority.name)
-    if authority_type is not None:
-        query = query.where(Authority.type == authority_type)
+    """Every authority's figures for `year` (or those of one type), by name: one query."""
     # Every authority of the types shown is here: they are their own similar authorities.
-    authorities = list(session.scalars(query))
-    counts = _counts(
-        session, [year], None if authority_type is None else [a.id for a in authorities]
-    )
+    where = [] if authority_type is None else [Authority.type == authority_type]
+    authorities, counts = _with_counts(session, where, [year])
     return _figures(year, counts.get(year, {}), authorities, authorities)
 
 
@@ -175,10 +170,9 @@ def trend(
     session: Session, authority: Authority, years: Iterable[FinancialYear]
 ) -> list[AuthorityFigures]:
     """The authority's figures for each of `years`, oldest first, against the averages of its
-    type: two queries however many years and peers (the peers, then their counts)."""
+    type: one query however many years and peers (the peers with their counts)."""
     chosen = sorted(set(years))
-    peers = list(session.scalars(sa.select(Authority).where(Authority.type == authority.type)))
-    counts = _counts(session, chosen, [a.id for a in peers])
+    peers, counts = _with_counts(session, [Authority.type == authority.type], chosen)
     return [_figures(year, counts.get(year, {}), [authority], peers)[0] for year in chosen]
 
 
@@ -231,24 +225,32 @@ def _figures(
     ]
 
 
-def _counts(
-    session: Session, years: list[FinancialYear], authority_ids: list[int] | None
-) -> dict[FinancialYear, dict[int, Counts]]:
-    """The counts of each of `years` for the authorities of `authority_ids` (None: every
-    authority, with no list to check), in one query of the counts the database keeps per
-    authority and year (AuthorityYearCounts): a few hundred rows, however many cases."""
-    if authority_ids == [] or not years:
-        return {}
+def _with_counts(
+    session: Session, where: list[sa.ColumnElement[bool]], years: list[FinancialYear]
+) -> tuple[list[Authority], dict[FinancialYear, dict[int, Counts]]]:
+    """The authorities that meet `where`, by name, and their counts in each of `years`: one
+    query of the authorities joined to the counts the database keeps per authority and year
+    (AuthorityYearCounts), a few hundred rows however many cases there are."""
     counted = AuthorityYearCounts.__table__.c
-    query = sa.select(
-        counted.year, counted.authority_id, *(counted[name] for name in COUNTS)
-    ).where(counted.year.in_([year.start_year for year in years]))
-    if authority_ids is not None:
-        query = query.where(counted.authority_id.in_(authority_ids))
+    query = (
+        sa.select(Authority, counted.year, *(counted[name] for name in COUNTS))
+        .outerjoin(
+            AuthorityYearCounts.__table__,
+            sa.and_(
+                counted.authority_id == Authority.id,
+                counted.year.in_([year.start_year for year in years]),
+            ),
+        )
+        .where(*where)
+        .order_by(Authority.name, Authority.id)
+    )
+    authorities: dict[int, Authority] = {}
     counts: dict[FinancialYear, dict[int, Counts]] = {}
-    for year, authority_id, *tally in session.execute(query):
-        counts.setdefault(FinancialYear(year), {})[authority_id] = Counts(*tally)
-    return counts
+    for authority, year, *tally in session.execute(query):
+        authorities.setdefault(authority.id, authority)
+        if year is not None:  # an authority with nothing counted in these years has no row
+            counts.setdefault(FinancialYear(year), {})[authority.id] = Counts(*tally)
+    return list(authorities.values()), counts
 
 
 # The figures the contract gives the similar-authority average of.
