@@ -57,7 +57,7 @@ def kept(app) -> dict[tuple[int, int], dict[str, int]]:
     }
 
 
-def assert_kept_right(app) -> None:
+def assert_counted_right(app) -> None:
     live = counted_live(app)
     assert live  # something is counted: the comparison means something
     assert kept(app) == live
@@ -113,7 +113,7 @@ def test_the_counts_follow_every_kind_of_write_to_cases(
     build.case("LEICS", reference="24 000 002", decided=date(2024, 4, 1), public_report=True)
     build.case("NOTTS", reference="24 000 003", outcome="not_for_us", decided=date(2025, 1, 5))
     build.case("NOTTS", reference="24 000 004", outcome="not_upheld", decided=date(2023, 4, 1))
-    assert_kept_right(app)
+    assert_counted_right(app)
 
     # Created through the API, with a compliance outcome recorded in the next year.
     caseworker = build.user("caseworker")
@@ -134,14 +134,14 @@ def test_the_counts_follow_every_kind_of_write_to_cases(
         headers=recorder,
     )
     assert created.status_code == 201, created.json
-    assert_kept_right(app)
+    assert_counted_right(app)
 
     # Edits: the council, the outcome, the decision date across 1 April, the remedy.
     edit(app, "24 000 001", authority="DERBY")
     edit(app, "24 000 003", outcome="assessed_and_closed")
     edit(app, "24 000 004", decision_date=date(2023, 3, 31))
     edit(app, "24 000 002", satisfactory_remedy=True, public_report=False)
-    assert_kept_right(app)
+    assert_counted_right(app)
 
     # A compliance outcome recorded by a review (the payment accepted), then withdrawn.
     recommendation_id = build.payment_due(reference="26 000 001", decided=date(2026, 11, 1))
@@ -154,7 +154,7 @@ def test_the_counts_follow_every_kind_of_write_to_cases(
     }
     assert upload(client, api).status_code == 201
     assert review(client, api, "accept").status_code == 200
-    assert_kept_right(app)
+    assert_counted_right(app)
 
     # An import: new cases, and corrections (council, outcome, dates, compliance) set-based.
     path = csv_file(
@@ -164,7 +164,7 @@ def test_the_counts_follow_every_kind_of_write_to_cases(
         "23 001 003,DERBY,Highways,,2024-03-10,upheld,false,false,,",
     )
     assert run_import(runner, path).exit_code == 0
-    assert_kept_right(app)
+    assert_counted_right(app)
     corrected = csv_file(
         tmp_path,
         "23 001 001,NOTTS,Education,,2023-03-05,upheld,false,false,not_satisfied,2025-04-01",
@@ -174,7 +174,7 @@ def test_the_counts_follow_every_kind_of_write_to_cases(
     )
     result = run_import(runner, corrected)
     assert "updated 3" in result.output, result.output
-    assert_kept_right(app)
+    assert_counted_right(app)
 
     # Set-based SQL: many cases moved at once, some of them back where they were, and deleted.
     execute(
@@ -185,13 +185,13 @@ def test_the_counts_follow_every_kind_of_write_to_cases(
         "UPDATE cases SET compliance_outcome = NULL, compliance_date = NULL"
         " WHERE reference = '23 001 002'",
     )
-    assert_kept_right(app)
+    assert_counted_right(app)
     execute(
         app,
         "DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM recommendations)"
         " AND reference <> '23 001 003'",
     )
-    assert_kept_right(app)
+    assert_counted_right(app)
 
 
 def test_the_compliance_recorded_by_a_review_is_counted(app, client, build, frozen_clock):
@@ -216,4 +216,4 @@ def test_the_compliance_recorded_by_a_review_is_counted(app, client, build, froz
             1,
             1,
         )
-    assert_kept_right(app)
+    assert_counted_right(app)
