@@ -12,9 +12,11 @@ and authority, the ten numbers statistics.Counts holds, so a page reads a few hu
 The database keeps it right itself, whatever writes the cases (forms, API, imports and their
 set-based corrections, reviews, the demo loader, hand-written SQL): on PostgreSQL one
 statement-level trigger per event, reading the statement's transition tables, so a 10,000-row
-import adds one grouped upsert; on SQLite row triggers, each one small upsert. An UPDATE that
-changes none of the counted columns adds nothing (SQLite does not fire; PostgreSQL's deltas
-sum to zero and are dropped). A financial year starts on 1 April.
+import adds one grouped upsert; on SQLite row triggers, each a single-row upsert or two, no
+grouping (a grouped statement a row cost a 10,000-row import a second). An UPDATE that
+changes none of the counted columns adds nothing (SQLite's triggers do not fire, one for the
+decision's columns and one for the compliance outcome's; PostgreSQL's deltas sum to zero and
+are dropped). A financial year starts on 1 April.
 
 Triggers are not model objects: autogenerate neither sees nor compares them. SQLite loses a
 table's triggers when batch mode copies the table: a later migration that does so to cases
@@ -32,19 +34,20 @@ branch_labels = None
 depends_on = None
 
 # Repeated from the models on purpose: a migration stays what it was when the model moves on.
+# What each count counts, of a row `{r}` (a table's name and a dot, or NEW. or OLD.).
 DECISION_COUNTS = {
     "complaints_dealt_with": "true",
-    "not_for_us": "outcome = 'not_for_us'",
-    "assessed_and_closed": "outcome = 'assessed_and_closed'",
-    "upheld": "outcome = 'upheld'",
-    "not_upheld": "outcome = 'not_upheld'",
-    "satisfactory_remedies": "outcome = 'upheld' AND satisfactory_remedy",
-    "public_reports": "public_report",
+    "not_for_us": "{r}outcome = 'not_for_us'",
+    "assessed_and_closed": "{r}outcome = 'assessed_and_closed'",
+    "upheld": "{r}outcome = 'upheld'",
+    "not_upheld": "{r}outcome = 'not_upheld'",
+    "satisfactory_remedies": "{r}outcome = 'upheld' AND {r}satisfactory_remedy",
+    "public_reports": "{r}public_report",
 }
 COMPLIANCE_COUNTS = {
     "compliance_outcomes": "true",
-    "satisfied": "compliance_outcome = 'satisfied'",
-    "satisfied_late": "compliance_outcome = 'satisfied_late'",
+    "satisfied": "{r}compliance_outcome = 'satisfied'",
+    "satisfied_late": "{r}compliance_outcome = 'satisfied_late'",
 }
 COUNTS = [*DECISION_COUNTS, *COMPLIANCE_COUNTS]
 # The columns of a case the counts read: an update that changes none of them changes no count.
@@ -58,10 +61,23 @@ COUNTED = [
     "compliance_date",
 ]
 FUNCTION = "authority_year_counts_follow_cases"
+# SQLite's row triggers: when each fires (the columns an update must name and change), and
+# which counts it moves.
+DECIDED = ["authority_id", "decision_date", "outcome", "satisfactory_remedy", "public_report"]
+RECORDED = ["authority_id", "compliance_outcome", "compliance_date"]
 SQLITE_TRIGGERS = {
-    "INSERT": "cases_counted_on_insert",
-    "UPDATE": "cases_counted_on_update",
-    "DELETE": "cases_counted_on_delete",
+    "cases_counted_on_insert": ("INSERT", None, [(1, "NEW", DECISION_COUNTS), (1, "NEW", None)]),
+    "cases_counted_on_delete": ("DELETE", None, [(-1, "OLD", DECISION_COUNTS), (-1, "OLD", None)]),
+    "cases_decision_counted_on_update": (
+        "UPDATE",
+        DECIDED,
+        [(-1, "OLD", DECISION_COUNTS), (1, "NEW", DECISION_COUNTS)],
+    ),
+    "cases_compliance_counted_on_update": (
+        "UPDATE",
+        RECORDED,
+        [(-1, "OLD", None), (1, "NEW", None)],
+    ),
 }
 
 
@@ -80,11 +96,12 @@ def _counted(changed: str, year, *, add: bool = True) -> str:
     each row signed by its `sign` column (+1 counted in, -1 counted out): one grouped
     statement; groups whose changes cancel out are left alone."""
     decision = ", ".join(
-        f"CASE WHEN {condition} THEN sign ELSE 0 END AS {name}"
+        f"CASE WHEN {condition.format(r='')} THEN sign ELSE 0 END AS {name}"
         for name, condition in DECISION_COUNTS.items()
     )
     compliance = ", ".join(
-        f"CASE WHEN {condition} THEN sign ELSE 0 END" for condition in COMPLIANCE_COUNTS.values()
+        f"CASE WHEN {condition.format(r='')} THEN sign ELSE 0 END"
+        for condition in COMPLIANCE_COUNTS.values()
     )
     no_decision = ", ".join("0" for _ in DECISION_COUNTS)
     no_compliance = ", ".join(f"0 AS {name}" for name in COMPLIANCE_COUNTS)
@@ -117,9 +134,22 @@ def _rows(sign: int, source: str) -> str:
     return f"SELECT {sign} AS sign, " + ", ".join(f"{source}.{name} AS {name}" for name in COUNTED)
 
 
-def _sqlite_row(sign: int, row: str) -> str:
-    """The same for a row trigger's OLD or NEW (no FROM: they are not tables)."""
-    return f"SELECT {sign} AS sign, " + ", ".join(f"{row}.{name} AS {name}" for name in COUNTED)
+def _sqlite_upsert(sign: int, row: str, counts: dict[str, str] | None) -> str:
+    """Add the `row`'s decision counts (`counts` DECISION_COUNTS) or its compliance counts
+    (None, if it has a compliance outcome) to its year's, signed: one row, no grouping."""
+    counts = counts or COMPLIANCE_COUNTS
+    day = "decision_date" if counts is DECISION_COUNTS else "compliance_date"
+    values = ", ".join(
+        f"CASE WHEN {condition.format(r=row + '.')} THEN {sign} ELSE 0 END"
+        for condition in counts.values()
+    )
+    return (
+        f"INSERT INTO authority_year_counts (year, authority_id, {', '.join(counts)})"
+        f" SELECT {_sqlite_year(f'{row}.{day}')}, {row}.authority_id, {values}"
+        f" WHERE {row}.{day} IS NOT NULL"
+        " ON CONFLICT (year, authority_id) DO UPDATE SET "
+        + ", ".join(f"{name} = authority_year_counts.{name} + excluded.{name}" for name in counts)
+    )
 
 
 def _create_postgresql_triggers():
@@ -158,21 +188,15 @@ def _create_postgresql_triggers():
 
 
 def _create_sqlite_triggers():
-    changed = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in COUNTED)
-    bodies = {
-        "INSERT": ("", _sqlite_row(1, "NEW")),
-        "UPDATE": (
-            f" OF {', '.join(COUNTED)}",
-            f"{_sqlite_row(-1, 'OLD')} UNION ALL {_sqlite_row(1, 'NEW')}",
-        ),
-        "DELETE": ("", _sqlite_row(-1, "OLD")),
-    }
-    for event, (columns, rows) in bodies.items():
-        when = f" WHEN {changed}" if event == "UPDATE" else ""
-        op.execute(
-            f"CREATE TRIGGER {SQLITE_TRIGGERS[event]} AFTER {event}{columns} ON cases"
-            f" FOR EACH ROW{when} BEGIN {_counted(rows, _sqlite_year)}; END"
-        )
+    for name, (event, columns, upserts) in SQLITE_TRIGGERS.items():
+        when = ""
+        if columns:
+            changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+            when = f" OF {', '.join(columns)} ON cases FOR EACH ROW WHEN {changed}"
+        else:
+            when = " ON cases FOR EACH ROW"
+        body = "; ".join(_sqlite_upsert(*upsert) for upsert in upserts)
+        op.execute(f"CREATE TRIGGER {name} AFTER {event}{when} BEGIN {body}; END")
 
 
 def upgrade():
@@ -204,6 +228,6 @@ def downgrade():
             op.execute(f"DROP TRIGGER cases_counted_on_{event.lower()} ON cases")
         op.execute(f"DROP FUNCTION {FUNCTION}()")
     else:
-        for name in SQLITE_TRIGGERS.values():
+        for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER {name}")
     op.drop_table("authority_year_counts")
