@@ -189,14 +189,12 @@ def _create_postgresql_triggers():
 
 def _create_sqlite_triggers():
     for name, (event, columns, upserts) in SQLITE_TRIGGERS.items():
-        when = ""
+        fires = " ON cases FOR EACH ROW"
         if columns:
             changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
-            when = f" OF {', '.join(columns)} ON cases FOR EACH ROW WHEN {changed}"
-        else:
-            when = " ON cases FOR EACH ROW"
+            fires = f" OF {', '.join(columns)}{fires} WHEN {changed}"
         body = "; ".join(_sqlite_upsert(*upsert) for upsert in upserts)
-        op.execute(f"CREATE TRIGGER {name} AFTER {event}{when} BEGIN {body}; END")
+        op.execute(f"CREATE TRIGGER {name} AFTER {event}{fires} BEGIN {body}; END")
 
 
 def upgrade():
@@ -214,6 +212,10 @@ def upgrade():
     )
     postgresql = op.get_bind().dialect.name == "postgresql"
     year = _postgresql_year if postgresql else _sqlite_year
+    if postgresql:
+        # No case is written from the count of those there are to the triggers that count
+        # the next ones (reading them goes on); writers wait for the migration's commit.
+        op.execute("LOCK TABLE cases IN SHARE MODE")
     # The counts of the cases there are, before any trigger counts a change to them.
     op.execute(_counted(_rows(1, "cases") + " FROM cases", year, add=False))
     if postgresql:
