@@ -7,8 +7,10 @@ import dataclasses
 from collections import Counter
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
+from tests.conftest import USING_POSTGRES
 from tests.test_api_workflow import review, upload
 from tests.test_imports import csv_file, run_import
 from tracker.extensions import db
@@ -217,3 +219,12 @@ def test_the_compliance_recorded_by_a_review_is_counted(app, client, build, froz
             1,
         )
     assert_counted_right(app)
+
+
+@pytest.mark.skipif(not USING_POSTGRES, reason="SQLite has no TRUNCATE")
+def test_truncating_the_cases_empties_the_counts(app, build) -> None:
+    build.authority("LEICS")
+    build.case("LEICS", decided=date(2024, 6, 3))
+    assert kept(app)
+    execute(app, "TRUNCATE cases CASCADE")
+    assert kept(app) == {} and counted_live(app) == {}
