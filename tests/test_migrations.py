@@ -98,7 +98,7 @@ def test_each_migration_undone_leaves_every_other_index_in_place(empty_database,
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)}
     )
-    steps = ["0009", "0010", "0011", "0012", "0013", "0014", "0015"]
+    steps = ["0009", "0010", "0011", "0012", "0013", "0014", "0015", "0016"]
     with app.app_context():
         seen = {}
         for revision in steps:
@@ -157,4 +157,64 @@ def test_the_councils_migration_keeps_every_row_and_its_references(empty_databas
         flask_migrate.downgrade(revision="0013")
         with unchanged(before):
             pass
+        db.engine.dispose()
+
+
+def _case_row(number: int, authority_id: int, decided: str, outcome: str, **more: object) -> str:
+    compliance, day = more.get("compliance", "NULL"), more.get("on", "NULL")
+    return (
+        "INSERT INTO cases (reference, authority_id, category, subcategory, decision_date,"  # noqa: S608
+        " outcome, satisfactory_remedy, public_report, compliance_outcome, compliance_date,"
+        f" created_at, updated_at, version) VALUES ('24 000 {number:03d}', {authority_id},"
+        f" 'Education', '', '{decided}', '{outcome}', {more.get('remedy', 'false')},"
+        f" {more.get('report', 'false')}, {compliance}, {day}, :now, :now, 1)"
+    )
+
+
+_CASES_AT_0015 = [
+    "INSERT INTO authorities (id, code, name, type, population, created_at, updated_at)"
+    " VALUES (7, 'LEICS', 'Leicestershire', 'county', 1, :now, :now),"
+    " (8, 'NOTTS', 'Nottinghamshire', 'county', 1, :now, :now)",
+    _case_row(
+        1, 7, "2024-03-31", "upheld", remedy="true", compliance="'satisfied'", on="'2024-04-01'"
+    ),
+    _case_row(2, 7, "2024-04-01", "upheld", report="true"),
+    _case_row(3, 7, "2025-01-05", "upheld", compliance="'satisfied_late'", on="'2025-03-31'"),
+    _case_row(4, 8, "2024-06-01", "not_for_us"),
+    _case_row(5, 8, "2024-06-02", "assessed_and_closed"),
+    _case_row(6, 8, "2020-02-29", "not_upheld"),
+    _case_row(7, 8, "2020-02-29", "upheld", compliance="'not_satisfied'", on="'2021-01-01'"),
+]
+
+
+def test_the_counts_migration_counts_the_cases_there_are_and_undoes_cleanly(
+    empty_database, tmp_path
+) -> None:
+    """0016 fills authority_year_counts from the cases already there; undone, it leaves no
+    table and no trigger behind (a case is written as before), and it can be done again."""
+    from tests.test_year_counts import counted_live, kept
+
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)}
+    )
+    now = {"now": "2024-06-03 12:00:00+00:00"}
+    with app.app_context():
+        flask_migrate.upgrade(revision="0015")
+        with db.engine.begin() as connection:
+            for statement in _CASES_AT_0015:
+                connection.execute(sa.text(statement), now)
+        flask_migrate.upgrade(revision="0016")
+        assert kept(app) == counted_live(app)
+        assert kept(app)[(2023, 7)]["satisfactory_remedies"] == 1
+        assert kept(app)[(2024, 7)]["compliance_outcomes"] == 2  # 1 April 2024 and 31 March 2025
+        flask_migrate.downgrade(revision="0015")
+        assert "authority_year_counts" not in sa.inspect(db.engine).get_table_names()
+        with db.engine.begin() as connection:  # no trigger left to write to a missing table
+            connection.execute(sa.text(_case_row(8, 7, "2024-07-01", "upheld")), now)
+            connection.execute(
+                sa.text("UPDATE cases SET outcome = 'not_upheld' WHERE reference = '24 000 008'")
+            )
+            connection.execute(sa.text("DELETE FROM cases WHERE reference = '24 000 008'"))
+        flask_migrate.upgrade(revision="0016")
+        assert kept(app) == counted_live(app)
         db.engine.dispose()

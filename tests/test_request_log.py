@@ -12,6 +12,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from tests import samples
+from tests.helpers import count_queries, sign_in
 from tracker import scheduler
 from tracker.plumbing import logs
 
@@ -117,3 +118,17 @@ def test_each_job_run_leaves_one_json_line(app, log_lines) -> None:
     assert entry["job"] == "daily-jobs" and entry["outcome"] == "succeeded"
     assert entry["report"].startswith("overdue 0")
     assert isinstance(entry["duration_ms"], float)
+
+
+def test_the_line_names_the_signed_in_user_without_loading_them_again(
+    app, client, build, log_lines
+) -> None:
+    manager = build.user("manager")
+    sign_in(client, manager)
+    client.get("/statistics/")
+    with count_queries(app) as statements:
+        assert client.get("/statistics/").status_code == 200
+    [*_, entry] = lines(log_lines, "request")
+    assert entry["endpoint"] == "stats.index" and isinstance(entry["user_id"], int)
+    # The request committed before its line was written: nothing is read after that.
+    assert not statements[-1].startswith("SELECT users."), statements[-1]

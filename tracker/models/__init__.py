@@ -35,6 +35,7 @@ from tracker.models.sign_in import (
     UserSession,
 )
 from tracker.models.user import ApiToken, Role, User
+from tracker.models.year_counts import AuthorityYearCounts
 
 __all__ = [
     "AnnualLetter",
@@ -43,6 +44,7 @@ __all__ = [
     "Authority",
     "AuthoritySnapshot",
     "AuthorityType",
+    "AuthorityYearCounts",
     "Base",
     "Case",
     "ComplianceOutcome",

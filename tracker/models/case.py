@@ -69,8 +69,9 @@ class Case(Base):
             " AND outcome = 'upheld')",
             name="compliance_outcome_has_date",
         ),
-        # The statistics count decisions and compliance outcomes by authority and year from
-        # these alone: they hold every column the counts read.
+        # A council's first and last decision and compliance outcome (the years its statistics
+        # offer), and its cases by date. They also hold every column the statistics count,
+        # from when the pages counted the cases: they now read authority_year_counts.
         sa.Index(
             "ix_cases_decided_by_authority",
             "authority_id",

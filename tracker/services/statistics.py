@@ -11,8 +11,9 @@ year of their decision; compliance outcomes in the year they were recorded. Perc
 whole numbers rounded half up, per-100,000 figures one decimal place; a zero denominator is
 "no data" (None), never 0%.
 
-The counting is two GROUP BY queries over cases (by authority and year, for one year or a
-trend of several); Python only divides, per authority.
+The counting is done as cases are written: the database keeps each authority's counts per
+year (AuthorityYearCounts, kept by triggers on cases); a page reads those of the years and
+authorities it shows in one query. Python only divides, per authority.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.models import Authority, AuthorityType, Case, ComplianceOutcome, Outcome
+from tracker.models import Authority, AuthorityType, AuthorityYearCounts, Case
+from tracker.models.year_counts import COUNTS
 from tracker.plumbing.years import FinancialYear
 
 
@@ -149,15 +151,10 @@ class AuthorityFigures:
 def year_figures(
     session: Session, year: FinancialYear, *, authority_type: AuthorityType | None = None
 ) -> list[AuthorityFigures]:
-    """Every authority's figures for `year` (or those of one type), by name."""
-    query = sa.select(Authority).order_by(Authority.name)
-    if authority_type is not None:
-        query = query.where(Authority.type == authority_type)
+    """Every authority's figures for `year` (or those of one type), by name: one query."""
     # Every authority of the types shown is here: they are their own similar authorities.
-    authorities = list(session.scalars(query))
-    counts = _counts(
-        session, [year], None if authority_type is None else [a.id for a in authorities]
-    )
+    where = [] if authority_type is None else [Authority.type == authority_type]
+    authorities, counts = _with_counts(session, where, [year])
     return _figures(year, counts.get(year, {}), authorities, authorities)
 
 
@@ -173,11 +170,9 @@ def trend(
     session: Session, authority: Authority, years: Iterable[FinancialYear]
 ) -> list[AuthorityFigures]:
     """The authority's figures for each of `years`, oldest first, against the averages of its
-    type: three queries however many years and peers (the peers, then decisions and
-    compliance outcomes grouped by authority and year)."""
+    type: one query however many years and peers (the peers with their counts)."""
     chosen = sorted(set(years))
-    peers = list(session.scalars(sa.select(Authority).where(Authority.type == authority.type)))
-    counts = _counts(session, chosen, [a.id for a in peers])
+    peers, counts = _with_counts(session, [Authority.type == authority.type], chosen)
     return [_figures(year, counts.get(year, {}), [authority], peers)[0] for year in chosen]
 
 
@@ -230,81 +225,32 @@ def _figures(
     ]
 
 
-# A count of some of the cases: a condition on the case's columns.
-Tally = sa.ColumnElement[bool] | None
-
-
-def _grouped(
-    session: Session,
-    day: sa.ColumnElement[Any],
-    tallies: list[Tally],
-    years: list[FinancialYear],
-    authority_ids: list[int] | None,
-) -> dict[tuple[FinancialYear, int], list[int]]:
-    """Per (year, authority): how many cases have `day` in one of `years`, and how many of
-    them meet each of `tallies` (None: all of them), each a `count(*) FILTER (WHERE …)`.
-
-    One statement: a SELECT per year, grouped by authority alone, joined by UNION ALL. Each
-    reads a range of the (authority_id, day, …) covering index in its own order, so both
-    databases aggregate as they read; grouping by a year worked out per case (a CASE over
-    the days) made SQLite sort every case first, and cost three times as much."""
-    counts = [
-        sa.func.count() if tally is None else sa.func.count().filter(tally) for tally in tallies
-    ]
-    chosen = [] if authority_ids is None else [Case.authority_id.in_(authority_ids)]
-    per_year = [
-        sa.select(Case.authority_id, sa.literal(year.start_year, sa.Integer), *counts)
-        .where(day.between(year.first_day, year.last_day), *chosen)
-        .group_by(Case.authority_id)
-        for year in years
-    ]
-    result = session.execute(per_year[0] if len(per_year) == 1 else sa.union_all(*per_year))
-    return {
-        (FinancialYear(year), authority_id): list(tally) for authority_id, year, *tally in result
-    }
-
-
-def _counts(
-    session: Session, years: list[FinancialYear], authority_ids: list[int] | None
-) -> dict[FinancialYear, dict[int, Counts]]:
-    """Two aggregate queries, grouped by authority and year, however many of either: decisions
-    in each year, and compliance outcomes recorded in it, by the authorities of `authority_ids`
-    (None: every authority, with no list to check). `years` in order."""
-    if authority_ids == [] or not years:
-        return {}
-    found = _grouped(
-        session,
-        Case.decision_date,
-        [
-            None,
-            Case.outcome == Outcome.NOT_FOR_US,
-            Case.outcome == Outcome.ASSESSED_AND_CLOSED,
-            Case.outcome == Outcome.UPHELD,
-            Case.outcome == Outcome.NOT_UPHELD,
-            sa.and_(Case.outcome == Outcome.UPHELD, Case.satisfactory_remedy),
-            Case.public_report,
-        ],
-        years,
-        authority_ids,
-    )
-    recorded = _grouped(
-        session,
-        Case.compliance_date,
-        [
-            None,
-            Case.compliance_outcome == ComplianceOutcome.SATISFIED,
-            Case.compliance_outcome == ComplianceOutcome.SATISFIED_LATE,
-        ],
-        years,
-        authority_ids,
-    )
-    counts: dict[FinancialYear, dict[int, Counts]] = {}
-    for year, authority_id in found.keys() | recorded.keys():
-        counts.setdefault(year, {})[authority_id] = Counts(
-            *(found.get((year, authority_id)) or [0] * 7),
-            *(recorded.get((year, authority_id)) or [0] * 3),
+def _with_counts(
+    session: Session, where: list[sa.ColumnElement[bool]], years: list[FinancialYear]
+) -> tuple[list[Authority], dict[FinancialYear, dict[int, Counts]]]:
+    """The authorities that meet `where`, by name, and their counts in each of `years`: one
+    query of the authorities joined to the counts the database keeps per authority and year
+    (AuthorityYearCounts), a few hundred rows however many cases there are."""
+    counted = AuthorityYearCounts.__table__.c
+    query = (
+        sa.select(Authority, counted.year, *(counted[name] for name in COUNTS))
+        .outerjoin(
+            AuthorityYearCounts.__table__,
+            sa.and_(
+                counted.authority_id == Authority.id,
+                counted.year.in_([year.start_year for year in years]),
+            ),
         )
-    return counts
+        .where(*where)
+        .order_by(Authority.name, Authority.id)
+    )
+    authorities: dict[int, Authority] = {}
+    counts: dict[FinancialYear, dict[int, Counts]] = {}
+    for authority, year, *tally in session.execute(query):
+        authorities.setdefault(authority.id, authority)
+        if year is not None:  # an authority with nothing counted in these years has no row
+            counts.setdefault(FinancialYear(year), {})[authority.id] = Counts(*tally)
+    return list(authorities.values()), counts
 
 
 # The figures the contract gives the similar-authority average of.

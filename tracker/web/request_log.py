@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 
+import sqlalchemy as sa
 from flask import Flask, g, request
 from flask.wrappers import Response
 
@@ -55,5 +56,10 @@ def _user_id() -> int | None:
     """Who made the request, if already known: never loaded here (that reads the database)."""
     for person in (g.get("api_user"), g.get("_login_user")):
         if person is not None and getattr(person, "is_authenticated", False):
+            # The request has committed: its objects are expired, and reading `id` would load
+            # the person again. Their identity is known without it.
+            state = sa.inspect(person, raiseerr=False)
+            if state is not None and state.identity is not None:
+                return state.identity[0]
             return getattr(person, "id", None)
     return None
