@@ -27,14 +27,14 @@ def import_cases_command(path: Path) -> None:
     Prints how many rows were created, updated, unchanged and rejected, then each rejected
     row's line number and reasons. Valid rows go in even when others are rejected.
     """
-    # What start-up loaded (modules, the app, SQLAlchemy's mappers) lives as long as the
-    # process, as in a gunicorn worker (see gunicorn_config): the cycle collector, which the
-    # rows' many objects set off, need not walk it again each time (a tenth of a second).
-    gc.freeze()
     try:
         content = path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from error
+    # What start-up loaded (modules, the app, SQLAlchemy's mappers) is set aside from the
+    # cycle collector while the rows are read, as a gunicorn worker's is (gunicorn_config):
+    # their many objects set it off, and it need not walk the whole application each time.
+    gc.freeze()
     try:
         result = import_cases(
             db.session,
@@ -46,6 +46,10 @@ def import_cases_command(path: Path) -> None:
         )
     except ImportFileError as error:
         raise click.ClickException(f"{path}: {error.message}. Nothing was imported.") from error
+    finally:
+        # Never collected while frozen: the database connections would outlive the process
+        # unclosed (SQLite would leave its write-ahead log behind).
+        gc.unfreeze()
     click.echo(result.summary)
     for line, reason in result.rejected:
         click.echo(f"Line {line}: {reason}")
