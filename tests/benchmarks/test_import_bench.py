@@ -184,6 +184,8 @@ def _sqlite(folder: Path) -> Iterator[Databases]:
 
     def copy(name: str) -> str:
         run = folder / "run.db"
+        for log in ("run.db-wal", "run.db-shm"):  # a run's own, never the next run's
+            (folder / log).unlink(missing_ok=True)
         shutil.copy(prepared[name], run)
         return f"sqlite:///{run}"
 
