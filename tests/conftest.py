@@ -38,6 +38,9 @@ from tracker.services import accounts
 
 SERVER_URL = database_url(os.environ.get("DATABASE_URL"))
 USING_POSTGRES = bool(SERVER_URL and SERVER_URL.startswith("postgresql"))
+# Ends the name of every database the suite creates, so that suites run side by side on one
+# server (each from a checkout of its own) can tell theirs apart: TEST_DATABASE_SUFFIX=_mine.
+DATABASE_SUFFIX = os.environ.get("TEST_DATABASE_SUFFIX", "")
 
 accounts.use_fast_hashing()
 
@@ -141,7 +144,7 @@ def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestData
     instance = tmp_path_factory.mktemp("instance")
     if USING_POSTGRES:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        for url in postgres_database(f"tracker_test_{os.getpid()}_{worker}"):
+        for url in postgres_database(f"tracker_test_{os.getpid()}_{worker}{DATABASE_SUFFIX}"):
             migrate(url, instance)
             emptier = Emptier(url)
             yield TestDatabase(url=url, template=None, emptier=emptier)

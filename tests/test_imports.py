@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import USING_POSTGRES
 from tests.helpers import count_queries, csrf_token, sign_in
 from tracker.deadlines import DEFAULT_RULES
 from tracker.extensions import db
@@ -415,6 +419,36 @@ def test_a_file_with_a_byte_order_mark_is_read(app, runner, leics, tmp_path) -> 
     path = tmp_path / "excel.csv"
     path.write_bytes("\ufeff".encode() + f"{HEADER}\r\n{GOOD[1]}\r\n".encode())
     assert run_import(runner, path).output == "Created 1, updated 0, unchanged 0, rejected 0.\n"
+
+
+@pytest.mark.skipif(USING_POSTGRES, reason="the write-ahead log beside the file is SQLite's")
+def test_the_command_s_process_closes_the_database_when_it_ends(app, leics, tmp_path) -> None:
+    """`flask import cases` as its own process: the import is in the database, and SQLite's
+    write-ahead log is folded in and gone once the process has ended (its connection
+    closed), as after any other command."""
+    path = csv_file(tmp_path, *GOOD)
+    database = Path(sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+    with app.app_context():
+        db.engine.dispose()  # the test's own connection would keep the log open
+    environment = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "EVIDENCE_DIR": str(tmp_path / "evidence"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "import", "cases", str(path)],
+        cwd=Path(__file__).parents[1],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == "Created 3, updated 0, unchanged 0, rejected 0.\n"
+    assert not database.with_name(f"{database.name}-wal").exists()
+    assert len(cases(app)) == 3
 
 
 def test_a_missing_file_is_a_clear_error(runner, tmp_path) -> None:

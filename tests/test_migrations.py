@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import USING_POSTGRES, postgres_database
+from tests.conftest import DATABASE_SUFFIX, USING_POSTGRES, postgres_database
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Base
@@ -19,7 +20,9 @@ from tracker.models import Base
 def empty_database(tmp_path: Path) -> Iterator[str]:
     """An empty database of the kind the suite runs on."""
     if USING_POSTGRES:
-        yield from postgres_database(f"tracker_migration_{tmp_path.name[-20:]}".lower())
+        # tmp_path's name is the test's: the same in every suite run side by side.
+        name = f"tracker_migration_{os.getpid()}_{tmp_path.name[-20:]}{DATABASE_SUFFIX}"
+        yield from postgres_database(name.lower())
     else:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
 

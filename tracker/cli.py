@@ -12,7 +12,6 @@ import prometheus_client
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from tracker import scheduler
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.plumbing import clock, logs
@@ -101,6 +100,10 @@ def sweep_command(today: datetime | None) -> None:
     """Run the overdue sweep, reminders, chasers and escalations once, now, then send e-mail."""
     now = clock.now()
     day = today.date() if today else local_date(now)
+    # APScheduler and the jobs are imported by the commands that run them, not by every
+    # process that builds the application (a web server, `flask import cases`).
+    from tracker import scheduler
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     report = scheduler.daily_jobs(app, day, now=now)
     if report is None:
@@ -115,6 +118,8 @@ def sweep_command(today: datetime | None) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler in the foreground (one per deployment); Ctrl-C stops it."""
+    from tracker import scheduler
+
     logs.configure()  # JSON lines on standard error, one per job run
     address = current_app.config["SCHEDULER_METRICS_ADDRESS"]
     if address:

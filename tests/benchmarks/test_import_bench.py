@@ -32,7 +32,13 @@ import sqlalchemy as sa
 
 from config import database_url
 from tests.benchmarks.conftest import report
-from tests.conftest import SERVER_URL, USING_POSTGRES, migrate, postgres_database
+from tests.conftest import (
+    DATABASE_SUFFIX,
+    SERVER_URL,
+    USING_POSTGRES,
+    migrate,
+    postgres_database,
+)
 from tracker.models import AuditEvent, Authority, Case
 from tracker.services.imports import COLUMNS
 
@@ -178,6 +184,8 @@ def _sqlite(folder: Path) -> Iterator[Databases]:
 
     def copy(name: str) -> str:
         run = folder / "run.db"
+        for log in ("run.db-wal", "run.db-shm"):  # a run's own, never the next run's
+            (folder / log).unlink(missing_ok=True)
         shutil.copy(prepared[name], run)
         return f"sqlite:///{run}"
 
@@ -187,7 +195,10 @@ def _sqlite(folder: Path) -> Iterator[Databases]:
 def _postgres(folder: Path) -> Iterator[Databases]:
     assert SERVER_URL is not None
     admin = sa.create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    names = {name: f"import_bench_{os.getpid()}_{name}" for name in ("authorities", "cases", "run")}
+    names = {
+        name: f"import_bench_{os.getpid()}_{name}{DATABASE_SUFFIX}"
+        for name in ("authorities", "cases", "run")
+    }
 
     def clone(source: str, target: str) -> str:
         with admin.connect() as connection:

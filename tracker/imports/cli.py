@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -30,6 +31,10 @@ def import_cases_command(path: Path) -> None:
         content = path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from error
+    # What start-up loaded (modules, the app, SQLAlchemy's mappers) is set aside from the
+    # cycle collector while the rows are read, as a gunicorn worker's is (gunicorn_config):
+    # their many objects set it off, and it need not walk the whole application each time.
+    gc.freeze()
     try:
         result = import_cases(
             db.session,
@@ -41,6 +46,10 @@ def import_cases_command(path: Path) -> None:
         )
     except ImportFileError as error:
         raise click.ClickException(f"{path}: {error.message}. Nothing was imported.") from error
+    finally:
+        # Never collected while frozen: the database connections would outlive the process
+        # unclosed (SQLite would leave its write-ahead log behind).
+        gc.unfreeze()
     click.echo(result.summary)
     for line, reason in result.rejected:
         click.echo(f"Line {line}: {reason}")

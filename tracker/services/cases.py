@@ -376,7 +376,8 @@ def check_case(
                 compliance_outcome=existing.compliance_outcome,
                 compliance_date=existing.compliance_date,
             )
-        data = replace(data, recommendations=[])
+        if data.recommendations:  # (an import's rows have none: no copy a row)
+            data = replace(data, recommendations=[])
     reference = _reference(session, data.reference, problems, existing, known)
     authority = _authority(session, data.authority, problems, known)
     outcome = _choice(Outcome, data.outcome, "outcome", "Choose the outcome", problems)

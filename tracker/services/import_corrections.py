@@ -35,7 +35,6 @@ from tracker.services.errors import ValidationError
 # The columns a correction writes, besides updated_at and version.
 WRITTEN = tuple(name for name in CASE_FIELDS if name != "reference")
 COMPLIANCE_NOTE = "Corrected from earlier records"
-_BATCH = 500  # references a query when reading the file's cases
 
 
 class CaseAsRead(NamedTuple):
@@ -59,18 +58,30 @@ class CaseAsRead(NamedTuple):
 
 
 def read_cases(session: Session, references: list[str]) -> dict[str, CaseAsRead]:
-    """The existing cases among `references`, by reference, a batch of them a query."""
+    """The existing cases among `references`, by reference, in one query: the references
+    are one JSON parameter (see json_rows), joined to the cases by their unique key. (500 of
+    them a query as an IN list cost PostgreSQL more to plan, and psycopg to bind, than to
+    run: some 8 ms a batch, 0.15 s for 10,000 rows.)"""
+    if not references:
+        return {}
     has_recommendations = (
         sa.select(Recommendation.id).where(Recommendation.case_id == Case.id).exists()
     )
+    on_postgresql = using_postgresql(session)
+    listed = json_rows(
+        [sa.column("reference", sa.String())], "references", postgresql_rows=on_postgresql
+    )
     columns = [getattr(Case, name) for name in CaseAsRead._fields[:-1]]
-    found: dict[str, CaseAsRead] = {}
-    for start in range(0, len(references), _BATCH):
-        batch = references[start : start + _BATCH]
-        statement = sa.select(*columns, has_recommendations).where(Case.reference.in_(batch))
-        for row in session.execute(statement):
-            found[row.reference] = CaseAsRead._make(row)
-    return found
+    statement = sa.select(*columns, has_recommendations).join(
+        listed, Case.reference == listed.c.reference
+    )
+    rows = as_json(
+        [{"reference": reference} for reference in references], postgresql_rows=on_postgresql
+    )
+    return {
+        row.reference: CaseAsRead._make(row)
+        for row in session.execute(statement, {"references": rows})
+    }
 
 
 @dataclass

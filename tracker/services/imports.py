@@ -46,6 +46,7 @@ from tracker.services.import_file import (
 
 __all__ = ["COLUMNS", "MAX_IMPORT_BYTES", "ImportFileError", "ImportResult", "import_cases"]
 _CHUNK = 500  # rows a SAVEPOINT
+_HAS_OPTIONAL = frozenset(OPTIONAL_COLUMNS)
 
 
 class _Read(NamedTuple):
@@ -229,7 +230,10 @@ class _Import:
                 return reason({"reference": f"{reference} is already on line {first}"})
             self.first_line[reference] = row.line
         case = self.cases.get(reference) if reference else None
-        data, problems = parse_row({**_optional_cells(case), **row.cells})
+        cells = row.cells
+        if not cells.keys() >= _HAS_OPTIONAL:  # a header without them: as the case holds them
+            cells = {**_optional_cells(case), **cells}
+        data, problems = parse_row(cells)
         # Every rule at once, the reading's words first (a date that is not a date).
         rules = self._rule_problems(data, case)
         if rules or problems:
