@@ -15,6 +15,7 @@ class Permission(enum.StrEnum):
     VIEW_AUTHORITIES = "view_authorities"
     RECORD_CASES = "record_cases"
     REVIEW_EVIDENCE = "review_evidence"
+    CHASE = "chase"  # record a chase made by hand
     SUBMIT_EVIDENCE = "submit_evidence"
     REQUEST_EXTENSION = "request_extension"
     VIEW_STATISTICS = "view_statistics"
@@ -31,6 +32,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUTHORITIES,
             Permission.RECORD_CASES,
             Permission.REVIEW_EVIDENCE,
+            Permission.CHASE,
         }
     ),
     Role.MANAGER: frozenset(

@@ -10,8 +10,10 @@ from tracker.api import api_blueprint
 from tracker.api.payloads import case_payload
 from tracker.api.schemas import CaseInSchema, CaseSchema
 from tracker.extensions import db
+from tracker.models import Case
 from tracker.plumbing import clock
 from tracker.plumbing.settings import deadline_rules
+from tracker.services import chases
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 from tracker.web import access
 from tracker.web.access import Permission
@@ -35,7 +37,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
         today=clock.today(),
         rules=deadline_rules(current_app.config),
     )
-    return case_payload(case, clock.today())
+    return _answer(case)
 
 
 @blp.route("/<reference>", methods=["GET"])
@@ -45,4 +47,9 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 def read(reference: str) -> dict[str, Any]:
     """One case (reference as `24 007 343`, `24007343` or `24-007-343`) and its
     recommendations. A council officer can see only their own council's cases."""
-    return case_payload(access.case(reference), clock.today())
+    return _answer(access.case(reference))
+
+
+def _answer(case: Case) -> dict[str, Any]:
+    chased = chases.chase_counts(db.session, [r.id for r in case.recommendations])
+    return case_payload(case, clock.today(), chased)

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from tracker.models import (
     AuthorityType,
+    ChaseMethod,
     ComplianceOutcome,
     DueDateSource,
     Outcome,
@@ -175,6 +176,15 @@ class RecommendationSchema(Schema):
     )
     deadline_parts = fields.List(fields.Nested(DeadlinePartSchema), required=True)
     overdue = fields.Boolean(required=True)
+    chasers = fields.Integer(
+        required=True,
+        metadata={"description": "Chasers sent by the scheduler and chases recorded by hand"},
+    )
+    last_chased_on = fields.Date(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The day of the latest chaser or chase by hand"},
+    )
     version = fields.Integer(
         required=True, metadata={"description": "Send it back with a change to refuse stale ones"}
     )
@@ -311,6 +321,26 @@ class ExtensionSchema(Schema):
     due_date = fields.Date(
         allow_none=True, required=True, metadata={"description": "The agreed due date now"}
     )
+
+
+class ChaseInSchema(Schema):
+    """A chase made by hand: how, on which day (today or earlier) and what was said."""
+
+    method = fields.String(required=True, validate=_one_of(ChaseMethod))
+    date = fields.Date(required=True)
+    note = _reason()
+
+
+class ChaseSchema(Schema):
+    """A chase made by hand, as recorded."""
+
+    id = fields.Integer(required=True)
+    recommendation = fields.Integer(required=True)
+    method = fields.String(required=True, validate=_one_of(ChaseMethod))
+    date = fields.Date(required=True)
+    note = fields.String(required=True)
+    recorded_by = fields.String(required=True, metadata={"description": "Their e-mail address"})
+    recorded_at = fields.DateTime(required=True)
 
 
 class EvidenceUploadSchema(Schema):

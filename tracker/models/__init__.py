@@ -9,6 +9,7 @@ from tracker.models.case import (
     normalise_reference,
     reference_slug,
 )
+from tracker.models.chase import Chase, ChaseMethod
 from tracker.models.event import AuditEvent
 from tracker.models.evidence import (
     EvidenceFile,
@@ -45,6 +46,8 @@ __all__ = [
     "AuthorityType",
     "Base",
     "Case",
+    "Chase",
+    "ChaseMethod",
     "ComplianceOutcome",
     "DeadlinePart",
     "DueDateSource",

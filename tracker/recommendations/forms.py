@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length
 
+from tracker.models import ChaseMethod
 from tracker.services import compliance
 from tracker.web.forms import GovDateField, options
 
@@ -140,3 +141,24 @@ class EvidenceForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Send the evidence", widget=GovSubmitInput())
+
+
+class ChaseForm(FlaskForm):
+    """A caseworker records a chase made by hand: how, when and what was said."""
+
+    method = RadioField(
+        "How did you chase the council?",
+        widget=GovRadioInput(),
+        choices=options([(method.value, method.label) for method in ChaseMethod]),
+        validators=[InputRequired("Choose how you chased the council")],
+        validate_choice=False,  # the service checks the value, with its own message
+    )
+    date = GovDateField("Date of the chase", description="For example, 27 11 2026")
+    note = TextAreaField(
+        "What was said or agreed",
+        widget=GovTextArea(),
+        description="For the Ombudsman's record: the council does not see this note",
+        validators=[InputRequired("Say what was said or agreed"), Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Record the chase", widget=GovSubmitInput())

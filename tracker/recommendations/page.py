@@ -13,6 +13,7 @@ from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
 from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.forms import (
+    ChaseForm,
     DueDateForm,
     EventDateForm,
     EvidenceForm,
@@ -33,6 +34,7 @@ FORMS: dict[str, type[FlaskForm]] = {
     "extension": ExtensionRequestForm,
     "decision": ExtensionDecisionForm,
     "evidence": EvidenceForm,
+    "chase": ChaseForm,
 }
 
 
@@ -78,6 +80,7 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         pending_extension=around.pending_extension,
         extensions=around.extensions,
         notices=around.notices,
+        chases=around.chases,
         actions=around.actions,
         Action=compliance.Action,
         awaits_review=around.awaits_review,

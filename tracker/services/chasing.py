@@ -21,6 +21,7 @@ from tracker.models import (
     Authority,
     AuthoritySnapshot,
     Case,
+    Chase,
     Notification,
     Recommendation,
     RecommendationStatus,
@@ -135,8 +136,8 @@ def send_reminders(session: Session, today: date, *, now: datetime) -> int:
 def send_chasers(session: Session, today: date, *, now: datetime) -> int:
     """Chase overdue work the council still owes every 7 days, from its first day overdue:
     officers, caseworker copied. A run that missed a day catches up; nothing is chased
-    twice in a week."""
-    chased_lately = (
+    twice in a week, and a chase made by hand counts as one."""
+    sent_lately = (
         sa.select(Notification.id)
         .where(
             Notification.recommendation_id == Recommendation.id,
@@ -146,7 +147,20 @@ def send_chasers(session: Session, today: date, *, now: datetime) -> int:
         )
         .exists()
     )
-    condition = sa.and_(COUNCIL_TO_ACT, Recommendation.due_date < today, ~chased_lately)
+    chased_by_hand_lately = (
+        sa.select(Chase.id)
+        .where(
+            Chase.recommendation_id == Recommendation.id,
+            Chase.chased_on > today - CHASER_EVERY,
+        )
+        .exists()
+    )
+    condition = sa.and_(
+        COUNCIL_TO_ACT,
+        Recommendation.due_date < today,
+        ~sent_lately,
+        ~chased_by_hand_lately,
+    )
     return len(ledger.record(session, ledger.Chaser(), condition, today, now=now))
 
 
