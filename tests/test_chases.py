@@ -146,9 +146,9 @@ def test_chasers_count_both_kinds_and_the_latest_day(app, overdue) -> None:
     record(app, overdue["id"], overdue["caseworker"], chased_on=date(2026, 12, 8))
     record(app, overdue["id"], overdue["caseworker"], chased_on=date(2026, 12, 4), method="letter")
     with app.app_context():
-        counted = chases.chase_counts(db.session, [overdue["id"], overdue["id"] + 1000])
-    assert counted[overdue["id"]] == chases.ChaseCount(3, date(2026, 12, 8))
-    assert counted[overdue["id"] + 1000] == chases.ChaseCount(0, None)
+        counted = chases.chase_status(db.session, [overdue["id"], overdue["id"] + 1000])
+    assert counted[overdue["id"]] == chases.ChaseStatus(3, date(2026, 12, 8))
+    assert counted[overdue["id"] + 1000] == chases.ChaseStatus(0, None)
 
 
 def test_a_caseworker_records_a_chase_on_the_page(app, client, overdue) -> None:

@@ -16,6 +16,7 @@ class Permission(enum.StrEnum):
     RECORD_CASES = "record_cases"
     REVIEW_EVIDENCE = "review_evidence"
     CHASE = "chase"  # record a chase made by hand
+    ASSIGN = "assign"  # give a recommendation to an officer of its council
     SUBMIT_EVIDENCE = "submit_evidence"
     REQUEST_EXTENSION = "request_extension"
     VIEW_STATISTICS = "view_statistics"
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_CASES,
             Permission.REVIEW_EVIDENCE,
             Permission.CHASE,
+            Permission.ASSIGN,
         }
     ),
     Role.MANAGER: frozenset(
@@ -56,6 +58,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# What a council's link officers may do besides what every officer may (domain.md).
+LINK_OFFICER_PERMISSIONS = frozenset({Permission.ASSIGN})
+
+
 def can(user: User | None, permission: Permission) -> bool:
-    """Whether `user`'s role allows `permission`."""
-    return user is not None and permission in ROLE_PERMISSIONS[user.role]
+    """Whether `user`'s role allows `permission` (a link officer's, for their council's
+    remedies: what they may see is the council's, as for every officer)."""
+    if user is None:
+        return False
+    if user.role is Role.OFFICER and user.link_officer:
+        return permission in ROLE_PERMISSIONS[user.role] | LINK_OFFICER_PERMISSIONS
+    return permission in ROLE_PERMISSIONS[user.role]

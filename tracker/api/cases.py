@@ -51,5 +51,5 @@ def read(reference: str) -> dict[str, Any]:
 
 
 def _answer(case: Case) -> dict[str, Any]:
-    chased = chases.chase_counts(db.session, [r.id for r in case.recommendations])
+    chased = chases.chase_status(db.session, [r.id for r in case.recommendations])
     return case_payload(case, clock.today(), chased)

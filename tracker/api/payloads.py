@@ -15,7 +15,7 @@ from tracker.models import (
     Recommendation,
     User,
 )
-from tracker.services.chases import ChaseCount
+from tracker.services.chases import ChaseStatus
 from tracker.services.compliance import Action
 
 
@@ -32,12 +32,12 @@ def authority_payload(authority: Authority) -> dict[str, Any]:
 def recommendation_payload(
     recommendation: Recommendation,
     today: date,
-    chased: ChaseCount,
+    chased: ChaseStatus,
     actions: Iterable[Action] | None = None,
 ) -> dict[str, Any]:
-    """A recommendation as the API shows it; `overdue` is worked out as of `today`, `chased`
-    says how often and when last it was chased; with `actions` (what the person asking may do
-    next) when they are given."""
+    """A recommendation as the API shows it; `overdue` is worked out as of `today`; `chased`
+    says how often and when last it was chased and who holds it at the council; with
+    `actions` (what the person asking may do next) when they are given."""
     payload = {
         "id": recommendation.id,
         "case": recommendation.case.reference,
@@ -62,6 +62,7 @@ def recommendation_payload(
             for part in recommendation.deadline_parts
         ],
         "overdue": recommendation.is_overdue(today),
+        "assignee": chased.assignee,
         "chasers": chased.chasers,
         "last_chased_on": chased.last_chased_on,
         "version": recommendation.version,
@@ -71,7 +72,7 @@ def recommendation_payload(
     return payload
 
 
-def case_payload(case: Case, today: date, chased: Mapping[int, ChaseCount]) -> dict[str, Any]:
+def case_payload(case: Case, today: date, chased: Mapping[int, ChaseStatus]) -> dict[str, Any]:
     """A case and its recommendations as the API shows them (`chased`: by recommendation id)."""
     return {
         "reference": case.reference,

@@ -15,6 +15,7 @@ from tracker.api.payloads import (
     submission_payload,
 )
 from tracker.api.schemas import (
+    AssigneeInSchema,
     ChaseInSchema,
     ChaseSchema,
     EvidenceUploadSchema,
@@ -37,7 +38,7 @@ from tracker.extensions import db
 from tracker.models import Recommendation, RecommendationStatus
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import paginate
-from tracker.services import chases, compliance, worklists
+from tracker.services import assignments, chases, compliance, worklists
 from tracker.web import access, evidence_store
 from tracker.web.access import Permission
 
@@ -71,7 +72,7 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
         overdue=query.get("overdue"),
     )
     page = paginate(db.session, statement, query["page"], query["per_page"])
-    chased = chases.chase_counts(db.session, [item.id for item in page.items])
+    chased = chases.chase_status(db.session, [item.id for item in page.items])
     return {
         "items": [recommendation_payload(item, today, chased[item.id]) for item in page.items],
         "page": page.page,
@@ -206,8 +207,24 @@ def record_chase(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]
     return chase_payload(chase, user)
 
 
+@blp.route("/<int:recommendation_id>/assignee", methods=["POST"])
+@blp.arguments(AssigneeInSchema)
+@blp.response(200, RecommendationSchema)
+@blp.answers(*CHANGE_ANSWERS)
+@access.signed_in
+def assign(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
+    """Give the recommendation to an officer of its council by `email` (`null`: to nobody),
+    who then receives its reminders and chasers (the council's link officers and
+    caseworkers). 422 if they are not an active officer of that council; 409 if closed."""
+    recommendation = access.recommendation(recommendation_id, Permission.ASSIGN)
+    assignments.assign(
+        db.session, recommendation, body["email"], actor=access.acting_user(), now=clock.now()
+    )
+    return _answer(recommendation)
+
+
 def _answer(
     recommendation: Recommendation, actions: frozenset[compliance.Action] | None = None
 ) -> dict[str, Any]:
-    chased = chases.chase_counts(db.session, [recommendation.id])[recommendation.id]
+    chased = chases.chase_status(db.session, [recommendation.id])[recommendation.id]
     return recommendation_payload(recommendation, clock.today(), chased, actions)

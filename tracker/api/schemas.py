@@ -176,6 +176,11 @@ class RecommendationSchema(Schema):
     )
     deadline_parts = fields.List(fields.Nested(DeadlinePartSchema), required=True)
     overdue = fields.Boolean(required=True)
+    assignee = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The e-mail of the council officer it is assigned to"},
+    )
     chasers = fields.Integer(
         required=True,
         metadata={"description": "Chasers sent by the scheduler and chases recorded by hand"},
@@ -329,6 +334,12 @@ class ChaseInSchema(Schema):
     method = fields.String(required=True, validate=_one_of(ChaseMethod))
     date = fields.Date(required=True)
     note = _reason()
+
+
+class AssigneeInSchema(Schema):
+    """The officer of the recommendation's council to give it to (null: to nobody)."""
+
+    email = Text(required=True, allow_none=True, validate=validate.Length(max=254))
 
 
 class ChaseSchema(Schema):

@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this package registers them all."""
 
+from tracker.models.assignment import Assignment
 from tracker.models.authority import Authority, AuthorityType
 from tracker.models.base import Base
 from tracker.models.case import (
@@ -40,6 +41,7 @@ from tracker.models.user import ApiToken, Role, User
 __all__ = [
     "AnnualLetter",
     "ApiToken",
+    "Assignment",
     "AuditEvent",
     "Authority",
     "AuthoritySnapshot",

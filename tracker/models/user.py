@@ -42,6 +42,9 @@ class User(Base):
     authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # One of the (at most two) officers the council names to receive everything about its
+    # remedies and to assign them to its other officers.
+    link_officer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Two-step sign-in: the authenticator app's shared secret (base32), and the last time

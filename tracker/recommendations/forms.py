@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -15,6 +16,7 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -162,3 +164,16 @@ class ChaseForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Record the chase", widget=GovSubmitInput())
+
+
+class AssignForm(FlaskForm):
+    """A link officer or caseworker gives the recommendation to an officer of its council."""
+
+    email = SelectField(
+        "Assign to",
+        widget=GovSelect(),
+        description="They receive its reminders and chasers, as the council's link officers do",
+        validate_choice=False,  # the service checks the officer, with its own message
+    )
+    version = HiddenField()
+    submit = SubmitField("Assign", widget=GovSubmitInput())

@@ -13,6 +13,7 @@ from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
 from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.forms import (
+    AssignForm,
     ChaseForm,
     DueDateForm,
     EventDateForm,
@@ -25,6 +26,7 @@ from tracker.recommendations.forms import (
 from tracker.services import compliance
 from tracker.services.recommendation_page import recommendation_page
 from tracker.web import access
+from tracker.web.forms import options
 
 # Each form on the page has its own prefix, so field names and ids never clash.
 FORMS: dict[str, type[FlaskForm]] = {
@@ -35,6 +37,7 @@ FORMS: dict[str, type[FlaskForm]] = {
     "decision": ExtensionDecisionForm,
     "evidence": EvidenceForm,
     "chase": ChaseForm,
+    "assign": AssignForm,
 }
 
 
@@ -61,6 +64,16 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
     for form in (*forms.values(), *event_forms.values()):
         form.version.data = str(recommendation.version)
     around = recommendation_page(db.session, recommendation, access.current_actor())
+    assign = forms["assign"]
+    assign.email.choices = options(
+        [
+            (o.email, f"{o.name} (link officer)" if o.link_officer else o.name)
+            for o in around.officers
+        ],
+        blank="Nobody",
+    )
+    if assign is not submitted:
+        assign.email.data = around.assignee.email if around.assignee else ""
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
@@ -81,6 +94,7 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         extensions=around.extensions,
         notices=around.notices,
         chases=around.chases,
+        assignee=around.assignee,
         actions=around.actions,
         Action=compliance.Action,
         awaits_review=around.awaits_review,

@@ -15,7 +15,7 @@ from tracker.plumbing.formats import long_date
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.page import FORMS, event_form, render_page
-from tracker.services import chases, compliance, recommendations, worklists
+from tracker.services import assignments, chases, compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import DomainError
 from tracker.web import access
@@ -158,6 +158,13 @@ def _chase(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
     )
 
 
+def _assign(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    officer = assignments.assign(
+        db.session, recommendation, form.email.data or None, actor=user, now=clock.now()
+    )
+    return f"Assigned to {officer.name}." if officer else "It is no longer assigned to anyone."
+
+
 ACTIONS: dict[str, tuple[str, Permission, Action]] = {
     "due-date": ("due", Permission.RECORD_CASES, _due_date),
     "review": ("review", Permission.REVIEW_EVIDENCE, _review),
@@ -165,6 +172,7 @@ ACTIONS: dict[str, tuple[str, Permission, Action]] = {
     "extension": ("extension", Permission.REQUEST_EXTENSION, _extension),
     "extension-decision": ("decision", Permission.REVIEW_EVIDENCE, _decision),
     "chase": ("chase", Permission.CHASE, _chase),
+    "assign": ("assign", Permission.ASSIGN, _assign),
 }
 
 
@@ -175,7 +183,7 @@ ACTIONS: dict[str, tuple[str, Permission, Action]] = {
 @access.signed_in
 def act(recommendation_id: int, action: str) -> ResponseReturnValue:
     """Set a due date, review evidence, reopen, ask for or decide on more time, record a
-    chase made by hand."""
+    chase made by hand, assign to an officer."""
     prefix, permission, perform = ACTIONS[action]
     recommendation = access.recommendation(recommendation_id, permission)
     form = FORMS[prefix](prefix=prefix)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Chase, ChaseMethod, Notification, Recommendation, User
 from tracker.plumbing.formats import long_date
-from tracker.services import audit
+from tracker.services import assignments, audit
 from tracker.services.compliance import MAX_NOTE
 from tracker.services.errors import StateError, ValidationError
 from tracker.services.notices import ledger
@@ -95,16 +95,19 @@ def chases_of(session: Session, recommendation_id: int) -> list[tuple[Chase, str
 
 
 @dataclass(frozen=True)
-class ChaseCount:
-    """How often a recommendation has been chased, automatically or by hand, and when last."""
+class ChaseStatus:
+    """Where chasing a recommendation stands: how often it was chased, automatically or by
+    hand, the latest day of either, and the officer it is assigned to (their e-mail)."""
 
-    chasers: int
-    last_chased_on: date | None
+    chasers: int = 0
+    last_chased_on: date | None = None
+    assignee: str | None = None
 
 
-def chase_counts(session: Session, recommendation_ids: Iterable[int]) -> dict[int, ChaseCount]:
-    """For each of `recommendation_ids`: chasers sent and chases recorded, and the latest
-    day of either. Two grouped queries over the ids given (a page of them), not the tables."""
+def chase_status(session: Session, recommendation_ids: Iterable[int]) -> dict[int, ChaseStatus]:
+    """For each of `recommendation_ids`: chasers sent and chases recorded, the latest day of
+    either, and its assignee. Grouped queries over the ids given (a page of them), not the
+    tables."""
     ids = list(set(recommendation_ids))
     if not ids:
         return {}
@@ -120,11 +123,18 @@ def chase_counts(session: Session, recommendation_ids: Iterable[int]) -> dict[in
         .where(Chase.recommendation_id.in_(ids))
         .group_by(Chase.recommendation_id)
     ).all()
-    counts = {id_: ChaseCount(0, None) for id_ in ids}
+    counts: dict[int, tuple[int, list[date]]] = {id_: (0, []) for id_ in ids}
     for id_, number, occasion in sent:  # the ledger's occasion of a chaser: its day
-        counts[id_] = ChaseCount(number, date.fromisoformat(occasion))
+        counts[id_] = (number, [date.fromisoformat(occasion)])
     for id_, number, day in by_hand:
-        before = counts[id_]
-        latest = max(filter(None, (before.last_chased_on, day)), default=None)
-        counts[id_] = ChaseCount(before.chasers + number, latest)
-    return counts
+        before, days = counts[id_]
+        counts[id_] = (before + number, [*days, day])
+    held = assignments.assignees(session, ids)
+    return {
+        id_: ChaseStatus(
+            chasers=number,
+            last_chased_on=max(days, default=None),
+            assignee=held[id_].email if id_ in held else None,
+        )
+        for id_, (number, days) in counts.items()
+    }

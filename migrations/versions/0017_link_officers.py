@@ -1,0 +1,55 @@
+"""Link officers, and the officer each recommendation is assigned to
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-01 08:30:00.000000
+
+A column with a default and a new table: the code running before this migration never reads
+either, so the migration can run ahead of a rolling deployment. Every existing officer starts
+as an ordinary officer, and every council without link officers keeps sending its notices to
+all its officers, as before.
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("link_officer", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.create_table(
+        "assignments",
+        sa.Column("recommendation_id", sa.Integer(), nullable=False),
+        sa.Column("officer_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assigned_by_id"], ["users.id"], name=op.f("fk_assignments_assigned_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["officer_id"], ["users.id"], name=op.f("fk_assignments_officer_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recommendation_id"],
+            ["recommendations.id"],
+            name=op.f("fk_assignments_recommendation_id_recommendations"),
+        ),
+        sa.PrimaryKeyConstraint("recommendation_id", name=op.f("pk_assignments")),
+    )
+    op.create_index(op.f("ix_assignments_officer_id"), "assignments", ["officer_id"], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f("ix_assignments_officer_id"), table_name="assignments")
+    op.drop_table("assignments")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("link_officer")
