@@ -17,6 +17,7 @@ class Permission(enum.StrEnum):
     REVIEW_EVIDENCE = "review_evidence"
     CHASE = "chase"  # record a chase made by hand
     ASSIGN = "assign"  # give a recommendation to an officer of its council
+    ESCALATE = "escalate"  # take a step of the escalation ladder on a case, see the steps
     SUBMIT_EVIDENCE = "submit_evidence"
     REQUEST_EXTENSION = "request_extension"
     VIEW_STATISTICS = "view_statistics"
@@ -35,6 +36,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_EVIDENCE,
             Permission.CHASE,
             Permission.ASSIGN,
+            Permission.ESCALATE,
         }
     ),
     Role.MANAGER: frozenset(
@@ -44,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_STATISTICS,
             Permission.PUBLISH,
             Permission.IMPORT_RECORDS,
+            Permission.ESCALATE,
         }
     ),
     Role.ADMIN: frozenset(

@@ -1,4 +1,5 @@
-"""A caseworker goes from the chase list to a recommendation and records a phone call."""
+"""A caseworker goes from the chase list to a recommendation, records a phone call, then
+escalates the case with a letter to the chief executive."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from tracker.plumbing import clock
 from tracker.plumbing.formats import long_date
 
 NOTE = "Spoke to the finance manager: the payment goes out on Friday."
+ESCALATED = "Still not paid after the call: writing to the chief executive."
 
 
-def test_from_the_chase_list_record_a_phone_chase(page: Page, live_server: str, build) -> None:
+def test_from_the_chase_list_record_a_chase_and_escalate(
+    page: Page, live_server: str, build
+) -> None:
     today = clock.today()
     build.authority("LEICS", name="Leicestershire County Council")
     caseworker = build.user("caseworker", name="Casey Walker")
@@ -49,4 +53,16 @@ def test_from_the_chase_list_record_a_phone_chase(page: Page, live_server: str, 
     expect(chased).to_contain_text(NOTE)
     expect(chased).to_contain_text("Recorded by Casey Walker")
     expect(page.get_by_text(f"By phone on {long_date(today)}").first).to_be_visible()
+    assert violations(page) == []
+
+    # Then up the ladder: from the recommendation to its case, and a step recorded there.
+    page.get_by_role("link", name="Back to case 26 000 001").click()
+    escalation = page.locator("form", has=page.get_by_text("Record a step taken today"))
+    escalation.get_by_label("Letter to the chief executive").check()
+    escalation.get_by_label("Why, and what was decided").fill(ESCALATED)
+    escalation.get_by_role("button", name="Record the step").click()
+    expect(page.get_by_text("Recorded: letter to the chief executive.")).to_be_visible()
+    steps = page.get_by_role("table", name="Steps taken, oldest first")
+    expect(steps).to_contain_text(ESCALATED)
+    expect(steps).to_contain_text("By Casey Walker")
     assert violations(page) == []

@@ -10,6 +10,7 @@ from tracker.models import (
     Authority,
     Case,
     Chase,
+    Escalation,
     EvidenceSubmission,
     ExtensionRequest,
     Recommendation,
@@ -65,6 +66,7 @@ def recommendation_payload(
         "assignee": chased.assignee,
         "chasers": chased.chasers,
         "last_chased_on": chased.last_chased_on,
+        "escalation": chased.escalation,
         "version": recommendation.version,
     }
     if actions is not None:
@@ -136,4 +138,14 @@ def chase_payload(chase: Chase, recorded_by: User) -> dict[str, Any]:
         "note": chase.note,
         "recorded_by": recorded_by.email,
         "recorded_at": chase.recorded_at,
+    }
+
+
+def escalation_payload(escalation: Escalation, taken_by: User) -> dict[str, Any]:
+    """A step of the escalation ladder as the API shows it."""
+    return {
+        "step": escalation.step.value,
+        "note": escalation.note,
+        "by": taken_by.email,
+        "on": escalation.taken_on,
     }

@@ -12,6 +12,7 @@ from tracker.models import (
     ChaseMethod,
     ComplianceOutcome,
     DueDateSource,
+    EscalationStep,
     Outcome,
     RecommendationKind,
     RecommendationStatus,
@@ -181,6 +182,12 @@ class RecommendationSchema(Schema):
         required=True,
         metadata={"description": "The e-mail of the council officer it is assigned to"},
     )
+    escalation = fields.String(
+        allow_none=True,
+        required=True,
+        validate=_one_of(EscalationStep),
+        metadata={"description": "The latest step of the escalation ladder taken on its case"},
+    )
     chasers = fields.Integer(
         required=True,
         metadata={"description": "Chasers sent by the scheduler and chases recorded by hand"},
@@ -334,6 +341,22 @@ class ChaseInSchema(Schema):
     method = fields.String(required=True, validate=_one_of(ChaseMethod))
     date = fields.Date(required=True)
     note = _reason()
+
+
+class EscalationInSchema(Schema):
+    """A step of the escalation ladder taken on a case today, and why."""
+
+    step = fields.String(required=True, validate=_one_of(EscalationStep))
+    note = _reason()
+
+
+class EscalationSchema(Schema):
+    """A step taken on a case: which, why, by whom (their e-mail) and on which day."""
+
+    step = fields.String(required=True, validate=_one_of(EscalationStep))
+    note = fields.String(required=True)
+    by = fields.String(required=True)
+    on = fields.Date(required=True)
 
 
 class AssigneeInSchema(Schema):

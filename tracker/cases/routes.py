@@ -6,18 +6,19 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 
 from tracker.cases import entries
-from tracker.cases.forms import CaseDetailsForm, EditCaseForm, NewCaseForm
+from tracker.cases.forms import CaseDetailsForm, EditCaseForm, EscalationForm, NewCaseForm
 from tracker.extensions import db
-from tracker.models import AuditEvent, Outcome
+from tracker.models import AuditEvent, Case, Outcome
+from tracker.permissions import can
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import COUNT_UP_TO, page_number, paginate
 from tracker.plumbing.settings import deadline_rules
-from tracker.services import audit, case_search, cases
+from tracker.services import audit, case_search, cases, escalations
 from tracker.services.authorities import authority_choices
-from tracker.services.errors import ValidationError
+from tracker.services.errors import DomainError, ValidationError
 from tracker.web import access
 from tracker.web.access import Permission
-from tracker.web.forms import form_int, save_form
+from tracker.web.forms import form_int, save_form, show_refusal
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -100,10 +101,46 @@ def new() -> ResponseReturnValue:
 @bp.route("/<reference>")
 @access.signed_in
 def show(reference: str) -> ResponseReturnValue:
-    """The case, its recommendations and their status, and its history."""
-    case = access.case(reference)
-    history = audit.history(db.session, AuditEvent.case_id == case.id)
-    return render_template("cases/show.html", case=case, history=history, today=clock.today())
+    """The case, its recommendations and their status, the escalation ladder (to those who
+    escalate) and its history."""
+    return _case_page(access.case(reference), EscalationForm())
+
+
+@bp.route("/<reference>/escalations", methods=["POST"])
+@access.signed_in
+def escalate(reference: str) -> ResponseReturnValue:
+    """Record a step of the escalation ladder taken on the case today."""
+    case = access.case(reference, Permission.ESCALATE)
+    form = EscalationForm()
+    if not form.validate():
+        return _case_page(case, form)
+    try:
+        escalation = escalations.record_step(
+            db.session,
+            case,
+            form.step.data or "",
+            form.note.data or "",
+            actor=access.acting_user(),
+            today=clock.today(),
+            now=clock.now(),
+        )
+    except DomainError as error:
+        show_refusal(form, error)
+        return _case_page(case, form)
+    flash(f"Recorded: {escalation.step.label.lower()}.", "success")
+    return redirect(url_for("cases.show", reference=case.slug, _anchor="escalation"))
+
+
+def _case_page(case: Case, escalation_form: EscalationForm) -> str:
+    user = access.acting_user()
+    return render_template(
+        "cases/show.html",
+        case=case,
+        history=audit.history(db.session, AuditEvent.case_id == case.id),
+        today=clock.today(),
+        steps=(escalations.steps_of(db.session, case.id) if can(user, Permission.ESCALATE) else []),
+        escalation_form=escalation_form,
+    )
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ from tracker.models import (
     User,
 )
 from tracker.plumbing.years import FinancialYear
-from tracker.services import accounts, chases
+from tracker.services import accounts, chases, escalations
 from tracker.services.authorities import AuthorityInput, create_authority, find_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 from tracker.services.publications import publish
@@ -148,14 +148,15 @@ def load_demo(session: Session, *, now: datetime, today: date, rules: DeadlineRu
         for year in (FinancialYear(2020), FinancialYear(2024)):
             publish(session, leicestershire, year, actor=manager, now=now)
         assert caseworker is not None
-        _phone_chase(session, leicestershire, caseworker, now=now, today=today)
+        _chased_and_escalated(session, leicestershire, caseworker, now=now, today=today)
     return result
 
 
-def _phone_chase(
+def _chased_and_escalated(
     session: Session, council: Authority, caseworker: User, *, now: datetime, today: date
 ) -> None:
-    """The caseworker rang the council yesterday about its longest overdue recommendation."""
+    """The caseworker rang the council yesterday about its longest overdue recommendation,
+    and today wrote to its chief executive."""
     longest_overdue = session.scalar(
         sa.select(Recommendation)
         .where(Recommendation.authority_id == council.id, Recommendation.overdue_condition(today))
@@ -170,6 +171,15 @@ def _phone_chase(
         "phone",
         "Rang the complaints manager: the council says it will send the evidence this week.",
         max(today - timedelta(days=1), longest_overdue.case.decision_date),
+        actor=caseworker,
+        today=today,
+        now=now,
+    )
+    escalations.record_step(
+        session,
+        longest_overdue.case,
+        "chief_executive_letter",
+        "Overdue for months despite weekly chasers and a call: writing to the chief executive.",
         actor=caseworker,
         today=today,
         now=now,

@@ -11,6 +11,7 @@ from tracker.models.case import (
     reference_slug,
 )
 from tracker.models.chase import Chase, ChaseMethod
+from tracker.models.escalation import Escalation, EscalationStep
 from tracker.models.event import AuditEvent
 from tracker.models.evidence import (
     EvidenceFile,
@@ -53,6 +54,8 @@ __all__ = [
     "ComplianceOutcome",
     "DeadlinePart",
     "DueDateSource",
+    "Escalation",
+    "EscalationStep",
     "EvidenceFile",
     "EvidenceReview",
     "EvidenceSubmission",

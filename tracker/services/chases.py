@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Chase, ChaseMethod, Notification, Recommendation, User
 from tracker.plumbing.formats import long_date
-from tracker.services import assignments, audit
+from tracker.services import assignments, audit, escalations
 from tracker.services.compliance import MAX_NOTE
 from tracker.services.errors import StateError, ValidationError
 from tracker.services.notices import ledger
@@ -97,17 +97,19 @@ def chases_of(session: Session, recommendation_id: int) -> list[tuple[Chase, str
 @dataclass(frozen=True)
 class ChaseStatus:
     """Where chasing a recommendation stands: how often it was chased, automatically or by
-    hand, the latest day of either, and the officer it is assigned to (their e-mail)."""
+    hand, the latest day of either, the officer it is assigned to (their e-mail) and the
+    latest step taken on its case."""
 
     chasers: int = 0
     last_chased_on: date | None = None
     assignee: str | None = None
+    escalation: str | None = None  # the latest step of the escalation ladder taken
 
 
 def chase_status(session: Session, recommendation_ids: Iterable[int]) -> dict[int, ChaseStatus]:
     """For each of `recommendation_ids`: chasers sent and chases recorded, the latest day of
-    either, and its assignee. Grouped queries over the ids given (a page of them), not the
-    tables."""
+    either, its assignee and its case's latest escalation. Grouped queries over the ids
+    given (a page of them), not the tables."""
     ids = list(set(recommendation_ids))
     if not ids:
         return {}
@@ -130,11 +132,13 @@ def chase_status(session: Session, recommendation_ids: Iterable[int]) -> dict[in
         before, days = counts[id_]
         counts[id_] = (before + number, [*days, day])
     held = assignments.assignees(session, ids)
+    escalated = escalations.latest_steps(session, ids)
     return {
         id_: ChaseStatus(
             chasers=number,
             last_chased_on=max(days, default=None),
             assignee=held[id_].email if id_ in held else None,
+            escalation=escalated[id_].value if id_ in escalated else None,
         )
         for id_, (number, days) in counts.items()
     }

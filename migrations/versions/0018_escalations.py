@@ -1,0 +1,61 @@
+"""The escalation ladder: each step taken on a case when the council stays overdue
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-01 09:00:00.000000
+
+A new table only: the code running before this migration never reads it, so the migration
+can run ahead of a rolling deployment.
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "escalations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "step",
+            sa.Enum(
+                "chief_executive_letter",
+                "meeting",
+                "case_conference",
+                "complainant_informed",
+                "public_report_considered",
+                name="escalation_step",
+                native_enum=False,
+                create_constraint=True,
+                length=24,
+            ),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("taken_on", sa.Date(), nullable=False),
+        sa.Column("taken_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_escalations_case_id_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["taken_by_id"], ["users.id"], name=op.f("fk_escalations_taken_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalations")),
+    )
+    op.create_index(
+        "ix_escalations_case_id_taken_on", "escalations", ["case_id", "taken_on"], unique=False
+    )
+
+
+def downgrade():
+    op.drop_index("ix_escalations_case_id_taken_on", table_name="escalations")
+    op.drop_table("escalations")
