@@ -1,10 +1,11 @@
-"""The escalation ladder: each step taken on a case when the council stays overdue
+"""The escalation ladder: each step taken on a case when the council stays overdue, and the
+letters to the chief executive and the complainant as a caseworker edits them
 
 Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-01 09:00:00.000000
 
-A new table only: the code running before this migration never reads it, so the migration
+New tables only: the code running before this migration never reads it, so the migration
 can run ahead of a rolling deployment.
 
 """
@@ -54,8 +55,41 @@ def upgrade():
     op.create_index(
         "ix_escalations_case_id_taken_on", "escalations", ["case_id", "taken_on"], unique=False
     )
+    op.create_table(
+        "escalation_letters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "chief_executive",
+                "complainant",
+                name="escalation_letter_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=15,
+            ),
+            nullable=False,
+        ),
+        sa.Column("addressee_name", sa.String(length=100), nullable=False),
+        sa.Column("addressee_title", sa.String(length=100), nullable=False),
+        sa.Column("letter_date", sa.Date(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_escalation_letters_case_id_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_escalation_letters_updated_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation_letters")),
+        sa.UniqueConstraint("case_id", "kind", name=op.f("uq_escalation_letters_case_id_kind")),
+    )
 
 
 def downgrade():
+    op.drop_table("escalation_letters")
     op.drop_index("ix_escalations_case_id_taken_on", table_name="escalations")
     op.drop_table("escalations")

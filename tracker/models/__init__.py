@@ -11,7 +11,12 @@ from tracker.models.case import (
     reference_slug,
 )
 from tracker.models.chase import Chase, ChaseMethod
-from tracker.models.escalation import Escalation, EscalationStep
+from tracker.models.escalation import (
+    Escalation,
+    EscalationLetter,
+    EscalationLetterKind,
+    EscalationStep,
+)
 from tracker.models.event import AuditEvent
 from tracker.models.evidence import (
     EvidenceFile,
@@ -55,6 +60,8 @@ __all__ = [
     "DeadlinePart",
     "DueDateSource",
     "Escalation",
+    "EscalationLetter",
+    "EscalationLetterKind",
     "EscalationStep",
     "EvidenceFile",
     "EvidenceReview",

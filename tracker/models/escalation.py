@@ -46,3 +46,50 @@ class Escalation(Base):
     taken_on: Mapped[date]
     taken_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EscalationLetterKind(enum.StrEnum):
+    """The letters the ladder sends, which the product drafts from the case's facts."""
+
+    CHIEF_EXECUTIVE = "chief_executive"
+    COMPLAINANT = "complainant"
+
+    @property
+    def label(self) -> str:
+        """`Letter to the chief executive` …"""
+        return {
+            EscalationLetterKind.CHIEF_EXECUTIVE: "Letter to the chief executive",
+            EscalationLetterKind.COMPLAINANT: "Letter to the complainant explaining the delay",
+        }[self]
+
+    @property
+    def step(self) -> EscalationStep:
+        """The step of the ladder that sending it is."""
+        return {
+            EscalationLetterKind.CHIEF_EXECUTIVE: EscalationStep.CHIEF_EXECUTIVE_LETTER,
+            EscalationLetterKind.COMPLAINANT: EscalationStep.COMPLAINANT_INFORMED,
+        }[self]
+
+
+class EscalationLetter(Base):
+    """A caseworker's edit of a drafted letter on a case: one of each kind a case."""
+
+    __tablename__ = "escalation_letters"
+    __table_args__ = (sa.UniqueConstraint("case_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    kind: Mapped[EscalationLetterKind] = mapped_column(
+        enum_type(EscalationLetterKind, "escalation_letter_kind")
+    )
+    addressee_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    addressee_title: Mapped[str] = mapped_column(sa.String(100), default="")
+    # None until the caseworker dates it: the letter then carries the day it is read.
+    letter_date: Mapped[date | None]
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Two caseworkers editing at once cannot silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
