@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_wtf import FlaskForm
 
-from tracker import deadlines
 from tracker.extensions import db
 from tracker.models import Recommendation
 from tracker.plumbing import clock
@@ -23,7 +22,7 @@ from tracker.recommendations.forms import (
     ReopenForm,
     ReviewForm,
 )
-from tracker.services import compliance
+from tracker.services import compliance, recommendations
 from tracker.services.recommendation_page import recommendation_page
 from tracker.web import access
 from tracker.web.forms import options
@@ -79,11 +78,11 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         recommendation=recommendation,
         case=recommendation.case,
         history=around.history,
-        problems=deadlines.compute_deadline(
-            recommendation.text,
+        deadline=recommendations.read_deadline(
+            recommendation,
             recommendation.case.decision_date,
-            rules=deadline_rules(current_app.config),
-        ).problems,
+            deadline_rules(current_app.config),
+        ),
         today=clock.today(),
         forms=forms,
         event_forms=event_forms,
