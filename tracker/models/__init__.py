@@ -42,7 +42,7 @@ from tracker.models.sign_in import (
     SignInFailure,
     UserSession,
 )
-from tracker.models.user import ApiToken, Role, User
+from tracker.models.user import ApiToken, DigestFrequency, Role, User
 
 __all__ = [
     "AnnualLetter",
@@ -58,6 +58,7 @@ __all__ = [
     "ChaseMethod",
     "ComplianceOutcome",
     "DeadlinePart",
+    "DigestFrequency",
     "DueDateSource",
     "Escalation",
     "EscalationLetter",

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from tracker.models import ApiToken, Authority, Role, SessionEnd, User
+from tracker.models import ApiToken, Authority, DigestFrequency, Role, SessionEnd, User
 from tracker.plumbing.tokens import new_token, token_hash
 from tracker.services import audit, sessions
 from tracker.services.errors import ValidationError
@@ -269,3 +269,28 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
         api_token.last_used_at = now
     return api_token.user
+
+
+def choose_digest(
+    session: Session, user: User, frequency: str, *, actor: User, now: datetime
+) -> User:
+    """Set how often `user` is e-mailed a digest of their new notices."""
+    try:
+        chosen = DigestFrequency(frequency)
+    except ValueError:
+        raise ValidationError(
+            {"digest": "Choose how often: " + ", ".join(f.value for f in DigestFrequency)}
+        ) from None
+    if chosen is not user.digest:
+        before = user.digest.value
+        user.digest = chosen
+        audit.record(
+            session,
+            action="user.digest_chosen",
+            entity=user,
+            actor=actor,
+            now=now,
+            before={"digest": before},
+            after={"digest": chosen.value},
+        )
+    return user
