@@ -115,6 +115,7 @@ def _register_cli(app: Flask) -> None:
     from tracker.demo import demo_command
     from tracker.evidence.cli import evidence_cli
     from tracker.imports.cli import import_cli
+    from tracker.recommendations.cli import deadlines_cli
 
     for command in (
         users_cli,
@@ -123,5 +124,6 @@ def _register_cli(app: Flask) -> None:
         scheduler_command,
         import_cli,
         evidence_cli,
+        deadlines_cli,
     ):
         app.cli.add_command(command)

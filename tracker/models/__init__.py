@@ -25,7 +25,7 @@ from tracker.models.evidence import (
     ReviewDecision,
 )
 from tracker.models.extension import ExtensionRequest, ExtensionStatus
-from tracker.models.job_run import JobRun
+from tracker.models.job_run import HolidayCalendar, JobRun
 from tracker.models.notification import Notification, NotificationRecipient
 from tracker.models.publication import AnnualLetter, AuthoritySnapshot, Publication
 from tracker.models.recommendation import (
@@ -69,6 +69,7 @@ __all__ = [
     "EvidenceSubmission",
     "ExtensionRequest",
     "ExtensionStatus",
+    "HolidayCalendar",
     "JobRun",
     "Notification",
     "NotificationRecipient",

@@ -28,7 +28,7 @@ from tracker.models import (
 )
 from tracker.models.recommendation import CLOSED_STATUSES
 from tracker.plumbing.database import insert_or_ignore, try_lock_for_transaction
-from tracker.services import audit, overview
+from tracker.services import audit, overview, redating
 from tracker.services.notices import ledger
 
 REMINDER_DAYS = (14, 7, 1)
@@ -54,16 +54,25 @@ class RunReport:
     escalations: int
     delayed_remedies: int
     snapshots: int
+    redated: int = 0  # open due dates moved by a change in the bank holidays
 
     def __str__(self) -> str:
         return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items())
 
 
-def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport | None:
+def run_daily_jobs(
+    session: Session,
+    today: date,
+    *,
+    now: datetime,
+    rules: deadlines.DeadlineRules = deadlines.DEFAULT_RULES,
+) -> RunReport | None:
     """Every job, in order, under one lock; None when another run holds it (a second
-    scheduler process): that run does the work, and this one skips rather than wait."""
+    scheduler process): that run does the work, and this one skips rather than wait.
+    Due dates are re-dated first when the bank holidays of `rules`' calendar changed."""
     if not try_lock_for_transaction(session, "tracker.chasing"):
         return None
+    redated = redating.check_calendar(session, rules, today=today, now=now) or 0
     flagged, cleared = sweep_overdue(session, today, now=now)
     return RunReport(
         overdue=flagged,
@@ -73,6 +82,7 @@ def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport
         escalations=escalate(session, today, now=now),
         delayed_remedies=flag_delayed_remedies(session, today, now=now),
         snapshots=take_snapshots(session, today),
+        redated=redated,
     )
 
 

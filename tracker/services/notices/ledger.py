@@ -217,6 +217,25 @@ class DelayedRemedy(Notice):
         )
 
 
+class Redated(Notice):
+    """The bank holidays changed, so a due date counted in working days moved."""
+
+    kind = "redated"
+    audience = ((THE_COUNCIL, False), (THE_CASEWORKER, True))
+
+    def subject(self, about: About, today: date) -> str:
+        """`New due date, 6 May 2025: case …`."""
+        return f"New due date, {long_date(about.due_date)}: {about.label}"
+
+    def body(self, about: About, today: date) -> str:
+        """What moved, and why."""
+        return (
+            "The bank holidays in the working-days calendar changed, so the due date worked "
+            f"out from the decision's words is now {long_date(about.due_date)}:\n\n"
+            f"{about.quoted()}"
+        )
+
+
 def record(
     session: Session,
     notice: Notice,
