@@ -113,6 +113,8 @@ class NewCaseForm(CaseDetailsForm):
         validators=[Length(max=50_000)],
     )
     recommendations = FieldList(FormField(RecommendationEntryForm), min_entries=1)
+    # The case not satisfied whose failure to comply this one investigates, if any.
+    follows = HiddenField()
     submit = SubmitField("Save case", widget=GovSubmitInput())
 
 

@@ -6,6 +6,7 @@ from tracker.models.base import Base
 from tracker.models.case import (
     Case,
     ComplianceOutcome,
+    FollowUp,
     Outcome,
     normalise_reference,
     reference_slug,
@@ -69,6 +70,7 @@ __all__ = [
     "EvidenceSubmission",
     "ExtensionRequest",
     "ExtensionStatus",
+    "FollowUp",
     "HolidayCalendar",
     "JobRun",
     "Notification",
