@@ -111,6 +111,7 @@ def test_each_migration_undone_leaves_every_other_index_in_place(empty_database,
         "0018",
         "0019",
         "0020",
+        "0021",
     ]
     with app.app_context():
         seen = {}

@@ -1,7 +1,7 @@
 """Which bank holidays the deadlines were last worked out with, for each calendar
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-01 09:30:00.000000
 
 A new table only: the code running before this migration never reads it. The first daily run
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

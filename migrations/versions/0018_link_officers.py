@@ -1,8 +1,8 @@
 """Link officers, the officer each recommendation is assigned to, and how often each person
 is e-mailed a digest
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 08:30:00.000000
 
 A column with a default and a new table: the code running before this migration never reads
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """The escalation ladder: each step taken on a case when the council stays overdue, and the
 letters to the chief executive and the complainant as a caseworker edits them
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-01 09:00:00.000000
 
 New tables only: the code running before this migration never reads it, so the migration
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

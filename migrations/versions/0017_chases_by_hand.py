@@ -1,7 +1,7 @@
 """Chases made by hand: a caseworker's call, letter, e-mail or meeting with the council
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-01 08:00:00.000000
 
 A new table only: the code running before this migration never reads it, so the migration
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
