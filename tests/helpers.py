@@ -85,6 +85,7 @@ class Builders:
         password: str = PASSWORD,
         name: str | None = None,
         active: bool = True,
+        link_officer: bool = False,
     ) -> str:
         """An account; returns its e-mail address."""
         email = email or f"{role}{'.' + authority.lower() if authority else ''}@example.org"
@@ -98,6 +99,7 @@ class Builders:
                     authority_code=authority,
                     password=password,
                     active=active,
+                    link_officer=link_officer,
                 ),
                 actor=None,
                 now=clock.now(),

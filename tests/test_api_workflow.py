@@ -204,6 +204,8 @@ def test_a_recommendation_says_what_the_caller_may_do_next(client, api) -> None:
         "submit_evidence",
     ]
     assert client.get(path, headers=api["caseworker"]).json["actions"] == [
+        "assign",
+        "chase",
         "record_event_date",
         "review",
         "set_due_date",

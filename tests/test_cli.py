@@ -7,7 +7,16 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models import ApiToken, AuditEvent, Case, Outcome, User
+from tracker.models import (
+    ApiToken,
+    AuditEvent,
+    Case,
+    Chase,
+    Escalation,
+    Outcome,
+    Recommendation,
+    User,
+)
 
 
 def create(runner, *args: str, password: str = "a long enough password"):
@@ -133,6 +142,11 @@ def test_demo_loads_the_published_leicestershire_year_and_prints_how_to_sign_in(
         seeded = db.session.scalar(sa.select(Case).where(Case.reference == "24 001 615"))
         assert seeded is not None and len(seeded.recommendations) == 2
         assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) > 0
+        [chase] = db.session.scalars(sa.select(Chase)).all()  # a phone chase, by the caseworker
+        chased = db.session.get(Recommendation, chase.recommendation_id)
+        assert chase.method.value == "phone" and chased.case.authority.code == "LEICS"
+        [step] = db.session.scalars(sa.select(Escalation)).all()  # and its case escalated
+        assert (step.case_id, step.step.value) == (chased.case_id, "chief_executive_letter")
     assert sum(counts.values()) == 122
     assert counts[Outcome.NOT_FOR_US.value] == 46
     assert counts[Outcome.ASSESSED_AND_CLOSED.value] == 36

@@ -101,7 +101,21 @@ def test_each_migration_undone_leaves_every_other_index_in_place(empty_database,
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)}
     )
-    steps = ["0009", "0010", "0011", "0012", "0013", "0014", "0015", "0016"]
+    steps = [
+        "0009",
+        "0010",
+        "0011",
+        "0012",
+        "0013",
+        "0014",
+        "0015",
+        "0016",
+        "0017",
+        "0018",
+        "0019",
+        "0020",
+        "0021",
+    ]
     with app.app_context():
         seen = {}
         for revision in steps:

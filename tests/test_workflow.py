@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -370,7 +371,12 @@ def test_an_officer_asks_for_more_time_and_a_caseworker_agrees(app, client, sett
         (["", "", ""], "Enter the new date you are asking for"),
     ):
         response = act(officer, first, "extension", "extension", until=until, reason="Busy")
-        assert message in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert message in page
+        # By the field it concerns, not only in the summary (the service's refusal too).
+        assert re.search(
+            r'id="extension-until-error"[^>]*>\s*<span[^>]*>Error:</span> [^<]*' + message, page
+        )
     response = act(
         officer,
         first,

@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.evidence.routes import bp as evidence_bp
     from tracker.home.routes import bp as home_bp
     from tracker.imports.routes import bp as imports_bp
+    from tracker.letters.escalation import bp as escalation_letters_bp
     from tracker.letters.routes import bp as letters_bp
     from tracker.notifications.routes import bp as notifications_bp
     from tracker.operations.routes import bp as operations_bp
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         stats_bp,
         public_bp,
         letters_bp,
+        escalation_letters_bp,
         imports_bp,
         operations_bp,
     ):
@@ -113,6 +115,7 @@ def _register_cli(app: Flask) -> None:
     from tracker.demo import demo_command
     from tracker.evidence.cli import evidence_cli
     from tracker.imports.cli import import_cli
+    from tracker.recommendations.cli import deadlines_cli
 
     for command in (
         users_cli,
@@ -121,5 +124,6 @@ def _register_cli(app: Flask) -> None:
         scheduler_command,
         import_cli,
         evidence_cli,
+        deadlines_cli,
     ):
         app.cli.add_command(command)

@@ -50,19 +50,35 @@ users_cli = AppGroup("users", help="Create accounts; issue and revoke API tokens
     help="At least 12 characters; asked for if not given.",
 )
 @click.option("--name", default="", help="The person's name (defaults to the e-mail address).")
+@click.option(
+    "--link-officer",
+    is_flag=True,
+    help="One of the council's link officers (at most two a council; officers only).",
+)
 @writes
 def create_user(
-    email: str, role: str, authority_code: str | None, password: str, name: str
+    email: str,
+    role: str,
+    authority_code: str | None,
+    password: str,
+    name: str,
+    link_officer: bool,
 ) -> None:
     """Create an account."""
     data = accounts.UserInput(
-        email=email, name=name, role=role, authority_code=authority_code, password=password
+        email=email,
+        name=name,
+        role=role,
+        authority_code=authority_code,
+        password=password,
+        link_officer=link_officer,
     )
     try:
         user = accounts.create_user(db.session, data, actor=None, now=clock.now())
     except ValidationError as error:
         raise click.ClickException("; ".join(error.fields.values())) from error
-    click.echo(f"Created {user.role.value} {user.email}.")
+    link = " (link officer)" if user.link_officer else ""
+    click.echo(f"Created {user.role.value} {user.email}{link}.")
 
 
 @users_cli.command("token")

@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import holidays
 
+from tracker.plumbing.formats import long_date
+
 WORKING_DAYS_CALENDARS = {
     "england-and-wales": "ENG",
     "scotland": "SCT",
@@ -152,6 +154,20 @@ class Period:
             return add_working_days(anchor, self.amount, calendar)
         return anchor + timedelta(days=self.amount)
 
+    def explain(self, anchor: date, anchor_is: str, calendar: str) -> str:
+        """How the date `after(anchor)` was worked out, in words: `20 working days from 3 April
+        2025 (the decision), skipping Good Friday and Easter Monday`."""
+        due = self.after(anchor, calendar)
+        unit = {"months": "month", "days": "day", "working_days": "working day"}[self.unit]
+        words = f"{self.amount} {unit}{'s' if self.amount != 1 else ''} from {long_date(anchor)}"
+        words += f" ({anchor_is})"
+        if self.unit == "months" and due.day != anchor.day:
+            words += f", the last day of {due:%B} as it has no {anchor.day}{_ordinal(anchor.day)}"
+        if self.unit == "working_days":
+            skipped = holidays_between(anchor, due, calendar)
+            words += ", skipping " + _and(["weekends", *skipped])
+        return words
+
     @classmethod
     def parse(cls, text: str) -> Period:
         """Read a setting such as `1 month`, `3 months`, `20 working days`."""
@@ -176,6 +192,7 @@ class DeadlinePart:
     end: int
     awaits_event: str | None = None  # e.g. "receiving the District Valuer's report"
     follows: int | None = None  # a chained part runs from this earlier part
+    how: str = ""  # how its date was worked out, in words (empty while it waits)
 
 
 @dataclass(frozen=True)
@@ -187,6 +204,7 @@ class Deadline:
     parts: tuple[DeadlinePart, ...] = ()
     assumed: bool = False  # a default for the kind of remedy, for a caseworker to confirm
     problems: tuple[str, ...] = field(default=())  # words not understood, shown to people
+    how: str = ""  # how an assumed date was worked out, in words
 
     @property
     def distinct_deadlines(self) -> tuple[DeadlinePart, ...]:
@@ -275,6 +293,12 @@ def compute_deadline(
         parts=tuple(parts),
         assumed=default is not None,
         problems=tuple(problems),
+        how=(
+            default.explain(decision_date, "the decision", calendar)
+            + f": the usual time for a {kind.replace('_', ' ')} remedy whose words give none"
+            if default and kind
+            else ""
+        ),
     )
 
 
@@ -304,6 +328,30 @@ def bank_holidays(calendar: str) -> frozenset[date]:
             "GB", subdiv=WORKING_DAYS_CALENDARS[calendar], years=range(1974, 2101)
         )
     )
+
+
+def holidays_between(after: date, until: date, calendar: str) -> list[str]:
+    """The names of the bank holidays on weekdays after `after`, up to `until`, in order."""
+    named = _named_holidays(calendar, tuple(range(after.year, until.year + 1)))
+    return [
+        name for day, name in sorted(named.items()) if after < day <= until and day.weekday() < 5
+    ]
+
+
+@lru_cache(maxsize=32)
+def _named_holidays(calendar: str, years: tuple[int, ...]) -> dict[date, str]:
+    found = holidays.country_holidays("GB", subdiv=WORKING_DAYS_CALENDARS[calendar], years=years)
+    return dict(found.items())
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _ordinal(day: int) -> str:
+    if 10 <= day % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 def is_working_day(day: date, calendar: str = DEFAULT_CALENDAR) -> bool:
@@ -372,12 +420,13 @@ def _period_part(
         decision = _DECISION.match(words)
         if decision:
             end = anchor_text.start() + decision.end()
-            return _dated(text, start, end, period.after(decision_date, calendar))
+            return _from_decision(text, start, end, period, decision_date, calendar)
         end = anchor_text.start() + len(words)
         event = words.strip()
         when = events.get(_event_key(event))
         due = period.after(when, calendar) if when else None
-        return DeadlinePart(text[start:end], due, start, end, awaits_event=event)
+        how = period.explain(when, event, calendar) if when else ""
+        return DeadlinePart(text[start:end], due, start, end, awaits_event=event, how=how)
     if chained:
         if not parts:
             problems.append(f"“{match.group(0)}” follows no earlier deadline")
@@ -385,12 +434,17 @@ def _period_part(
         earlier = len(parts) - 1
         base = parts[earlier]
         due = period.after(base.due_date, calendar) if base.due_date else None
-        return DeadlinePart(text[start:end], due, start, end, base.awaits_event, earlier)
-    return _dated(text, start, end, period.after(decision_date, calendar))
+        how = period.explain(base.due_date, "the deadline before", calendar) if due else ""
+        return DeadlinePart(text[start:end], due, start, end, base.awaits_event, earlier, how)
+    return _from_decision(text, start, end, period, decision_date, calendar)
 
 
-def _dated(text: str, start: int, end: int, due: date) -> DeadlinePart:
-    return DeadlinePart(text[start:end], due, start, end)
+def _from_decision(
+    text: str, start: int, end: int, period: Period, decision_date: date, calendar: str
+) -> DeadlinePart:
+    due = period.after(decision_date, calendar)
+    how = period.explain(decision_date, "the decision", calendar)
+    return DeadlinePart(text[start:end], due, start, end, how=how)
 
 
 def _dated_part(
@@ -420,7 +474,9 @@ def _dated_part(
     if due < decision_date:
         problems.append(f"“{phrase}” is before the decision date")
         return None
-    return DeadlinePart(phrase, due, match.start(), match.end())
+    before = ", less a day: they say “before”" if match["by"].lower() == "before" else ""
+    how = "The date the words state" + before
+    return DeadlinePart(phrase, due, match.start(), match.end(), how=how)
 
 
 def _day_in_month(year: int, month: int, day: int | None) -> date:

@@ -15,6 +15,9 @@ class Permission(enum.StrEnum):
     VIEW_AUTHORITIES = "view_authorities"
     RECORD_CASES = "record_cases"
     REVIEW_EVIDENCE = "review_evidence"
+    CHASE = "chase"  # record a chase made by hand
+    ASSIGN = "assign"  # give a recommendation to an officer of its council
+    ESCALATE = "escalate"  # take a step of the escalation ladder on a case, see the steps
     SUBMIT_EVIDENCE = "submit_evidence"
     REQUEST_EXTENSION = "request_extension"
     VIEW_STATISTICS = "view_statistics"
@@ -31,6 +34,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUTHORITIES,
             Permission.RECORD_CASES,
             Permission.REVIEW_EVIDENCE,
+            Permission.CHASE,
+            Permission.ASSIGN,
+            Permission.ESCALATE,
         }
     ),
     Role.MANAGER: frozenset(
@@ -40,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_STATISTICS,
             Permission.PUBLISH,
             Permission.IMPORT_RECORDS,
+            Permission.ESCALATE,
         }
     ),
     Role.ADMIN: frozenset(
@@ -54,6 +61,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# What a council's link officers may do besides what every officer may (domain.md).
+LINK_OFFICER_PERMISSIONS = frozenset({Permission.ASSIGN})
+
+
 def can(user: User | None, permission: Permission) -> bool:
-    """Whether `user`'s role allows `permission`."""
-    return user is not None and permission in ROLE_PERMISSIONS[user.role]
+    """Whether `user`'s role allows `permission` (a link officer's, for their council's
+    remedies: what they may see is the council's, as for every officer)."""
+    if user is None:
+        return False
+    if user.role is Role.OFFICER and user.link_officer:
+        return permission in ROLE_PERMISSIONS[user.role] | LINK_OFFICER_PERMISSIONS
+    return permission in ROLE_PERMISSIONS[user.role]

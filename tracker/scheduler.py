@@ -24,6 +24,7 @@ from tracker.plumbing import clock, metrics
 from tracker.plumbing.database import one_unit_of_work, upkeep
 from tracker.plumbing.local_time import local_date
 from tracker.plumbing.mail import configured_mailer
+from tracker.plumbing.settings import deadline_rules
 from tracker.plumbing.storage import store_for
 from tracker.services import chasing, evidence_cleanup, job_runs
 from tracker.services.notices import delivery
@@ -71,7 +72,12 @@ def daily_jobs(
     with job_run(job_runs.DAILY_JOBS) as run, app.app_context():
         # One unit of work for the day's jobs; the planner's statistics are upkeep, apart.
         with one_unit_of_work(db.session):
-            report = chasing.run_daily_jobs(db.session, today or local_date(now), now=now)
+            report = chasing.run_daily_jobs(
+                db.session,
+                today or local_date(now),
+                now=now,
+                rules=deadline_rules(app.config),
+            )
             if report is not None:
                 job_runs.record_success(db.session, job_runs.DAILY_JOBS, now=now)
         if report is None:

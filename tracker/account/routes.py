@@ -8,13 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
+from tracker.account.forms import DigestForm
 from tracker.auth import signing_in
 from tracker.auth.forms import ChangePasswordForm, ConfirmForm, SetUpCodeForm
 from tracker.auth.two_step_pages import render_set_up
 from tracker.extensions import db
-from tracker.models import SessionEnd
+from tracker.models import DigestFrequency, SessionEnd
 from tracker.plumbing import clock
-from tracker.services import audit, passwords, sessions, two_step
+from tracker.services import accounts, audit, passwords, sessions, two_step
 from tracker.services.errors import ValidationError
 from tracker.web import access
 from tracker.web.forms import show_refusal
@@ -26,8 +27,8 @@ _SETTING_UP = "two_step_secret"
 
 @bp.route("")
 @access.signed_in
-def index() -> ResponseReturnValue:
-    """Who you are, where you are signed in, and how you sign in."""
+def index(digest_form: DigestForm | None = None) -> ResponseReturnValue:
+    """Who you are, how often you are e-mailed, where you are signed in, how you sign in."""
     user = access.acting_user()
     live = sessions.live(db.session, user, now=clock.now(), limits=signing_in.session_limits())
     token = current_user.get_id()
@@ -38,7 +39,33 @@ def index() -> ResponseReturnValue:
         recovery_codes_left=two_step.unused_recovery_codes(db.session, user),
         idle_limit=_in_words(signing_in.session_limits().idle),
         form=ConfirmForm(),
+        digest_form=digest_form or DigestForm(digest=user.digest.value),
     )
+
+
+@bp.route("/digest", methods=["POST"])
+@access.signed_in
+def choose_digest() -> ResponseReturnValue:
+    """Choose how often your new notices are e-mailed to you."""
+    user, form = access.acting_user(), DigestForm()
+    if not form.validate():
+        return index(form)
+    try:
+        accounts.choose_digest(
+            db.session, user, form.digest.data or "", actor=user, now=clock.now()
+        )
+    except ValidationError as error:
+        show_refusal(form, error)
+        return index(form)
+    flash(f"Your notices will be e-mailed to you {_HOW_OFTEN[user.digest]}.", "success")
+    return redirect(url_for("account.index"))
+
+
+_HOW_OFTEN = {
+    DigestFrequency.IMMEDIATE: "as they come",
+    DigestFrequency.DAILY: "once a day, in the morning",
+    DigestFrequency.WEEKLY: "once a week, on Monday morning",
+}
 
 
 def _in_words(duration: timedelta) -> str:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from tracker.models import (
     Authority,
     Case,
+    Chase,
+    Escalation,
     EvidenceSubmission,
     ExtensionRequest,
     Recommendation,
+    User,
 )
+from tracker.services.chases import ChaseStatus
 from tracker.services.compliance import Action
 
 
@@ -27,9 +31,13 @@ def authority_payload(authority: Authority) -> dict[str, Any]:
 
 
 def recommendation_payload(
-    recommendation: Recommendation, today: date, actions: Iterable[Action] | None = None
+    recommendation: Recommendation,
+    today: date,
+    chased: ChaseStatus,
+    actions: Iterable[Action] | None = None,
 ) -> dict[str, Any]:
-    """A recommendation as the API shows it; `overdue` is worked out as of `today`; with
+    """A recommendation as the API shows it; `overdue` is worked out as of `today`; `chased`
+    says how often and when last it was chased and who holds it at the council; with
     `actions` (what the person asking may do next) when they are given."""
     payload = {
         "id": recommendation.id,
@@ -55,6 +63,10 @@ def recommendation_payload(
             for part in recommendation.deadline_parts
         ],
         "overdue": recommendation.is_overdue(today),
+        "assignee": chased.assignee,
+        "chasers": chased.chasers,
+        "last_chased_on": chased.last_chased_on,
+        "escalation": chased.escalation,
         "version": recommendation.version,
     }
     if actions is not None:
@@ -62,8 +74,8 @@ def recommendation_payload(
     return payload
 
 
-def case_payload(case: Case, today: date) -> dict[str, Any]:
-    """A case and its recommendations as the API shows them."""
+def case_payload(case: Case, today: date, chased: Mapping[int, ChaseStatus]) -> dict[str, Any]:
+    """A case and its recommendations as the API shows them (`chased`: by recommendation id)."""
     return {
         "reference": case.reference,
         "authority": case.authority.code,
@@ -75,7 +87,9 @@ def case_payload(case: Case, today: date) -> dict[str, Any]:
         "public_report": case.public_report,
         "compliance_outcome": case.compliance_outcome.value if case.compliance_outcome else None,
         "compliance_date": case.compliance_date,
-        "recommendations": [recommendation_payload(r, today) for r in case.recommendations],
+        "recommendations": [
+            recommendation_payload(r, today, chased[r.id]) for r in case.recommendations
+        ],
     }
 
 
@@ -111,4 +125,27 @@ def submission_payload(submission: EvidenceSubmission) -> dict[str, Any]:
             }
             for f in submission.files
         ],
+    }
+
+
+def chase_payload(chase: Chase, recorded_by: User) -> dict[str, Any]:
+    """A chase made by hand as the API shows it."""
+    return {
+        "id": chase.id,
+        "recommendation": chase.recommendation_id,
+        "method": chase.method.value,
+        "date": chase.chased_on,
+        "note": chase.note,
+        "recorded_by": recorded_by.email,
+        "recorded_at": chase.recorded_at,
+    }
+
+
+def escalation_payload(escalation: Escalation, taken_by: User) -> dict[str, Any]:
+    """A step of the escalation ladder as the API shows it."""
+    return {
+        "step": escalation.step.value,
+        "note": escalation.note,
+        "by": taken_by.email,
+        "on": escalation.taken_on,
     }

@@ -8,8 +8,16 @@ from flask import request
 
 from tracker.api import api_blueprint
 from tracker.api.parsing import FORM_AND_FILES
-from tracker.api.payloads import extension_payload, recommendation_payload, submission_payload
+from tracker.api.payloads import (
+    chase_payload,
+    extension_payload,
+    recommendation_payload,
+    submission_payload,
+)
 from tracker.api.schemas import (
+    AssigneeInSchema,
+    ChaseInSchema,
+    ChaseSchema,
     EvidenceUploadSchema,
     ExtensionAgreeSchema,
     ExtensionDecisionSchema,
@@ -27,10 +35,10 @@ from tracker.api.schemas import (
 )
 from tracker.evidence.uploads import accepts_evidence, chosen, kept_uploads
 from tracker.extensions import db
-from tracker.models import RecommendationStatus
+from tracker.models import Recommendation, RecommendationStatus
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import paginate
-from tracker.services import compliance, worklists
+from tracker.services import assignments, chases, compliance, worklists
 from tracker.web import access, evidence_store
 from tracker.web.access import Permission
 
@@ -64,8 +72,9 @@ def index(query: dict[str, Any]) -> dict[str, Any]:
         overdue=query.get("overdue"),
     )
     page = paginate(db.session, statement, query["page"], query["per_page"])
+    chased = chases.chase_status(db.session, [item.id for item in page.items])
     return {
-        "items": [recommendation_payload(item, today) for item in page.items],
+        "items": [recommendation_payload(item, today, chased[item.id]) for item in page.items],
         "page": page.page,
         "pages": page.pages,
         "total": page.total,
@@ -80,7 +89,7 @@ def read(recommendation_id: int) -> dict[str, Any]:
     """One recommendation. A council officer can see only their own council's."""
     recommendation = access.recommendation(recommendation_id)
     actions = compliance.actions_for(db.session, recommendation, access.acting_user())
-    return recommendation_payload(recommendation, clock.today(), actions)
+    return _answer(recommendation, actions)
 
 
 @blp.route("/<int:recommendation_id>/evidence", methods=["POST"])
@@ -129,7 +138,7 @@ def review(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
         now=clock.now(),
         expected_version=body["version"],
     )
-    return recommendation_payload(recommendation, clock.today())
+    return _answer(recommendation)
 
 
 @blp.route("/<int:recommendation_id>/extension", methods=["POST"])
@@ -172,3 +181,50 @@ def decide_extension(body: dict[str, Any], recommendation_id: int) -> dict[str, 
         expected_version=body["version"],
     )
     return extension_payload(extension, recommendation)
+
+
+@blp.route("/<int:recommendation_id>/chases", methods=["POST"])
+@blp.arguments(ChaseInSchema)
+@blp.response(201, ChaseSchema)
+@blp.answers(*CHANGE_ANSWERS)
+@access.signed_in
+def record_chase(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
+    """Record a chase made by hand (caseworkers): `method` (email, phone, letter or meeting),
+    `date` (today or earlier) and a `note` of what was said. It counts as a chaser: the next
+    automatic one is due 7 days after it. 409 if the recommendation is closed."""
+    recommendation = access.recommendation(recommendation_id, Permission.CHASE)
+    user = access.acting_user()
+    chase = chases.record_chase(
+        db.session,
+        recommendation,
+        body["method"],
+        body["note"],
+        body["date"],
+        actor=user,
+        today=clock.today(),
+        now=clock.now(),
+    )
+    return chase_payload(chase, user)
+
+
+@blp.route("/<int:recommendation_id>/assignee", methods=["POST"])
+@blp.arguments(AssigneeInSchema)
+@blp.response(200, RecommendationSchema)
+@blp.answers(*CHANGE_ANSWERS)
+@access.signed_in
+def assign(body: dict[str, Any], recommendation_id: int) -> dict[str, Any]:
+    """Give the recommendation to an officer of its council by `email` (`null`: to nobody),
+    who then receives its reminders and chasers (the council's link officers and
+    caseworkers). 422 if they are not an active officer of that council; 409 if closed."""
+    recommendation = access.recommendation(recommendation_id, Permission.ASSIGN)
+    assignments.assign(
+        db.session, recommendation, body["email"], actor=access.acting_user(), now=clock.now()
+    )
+    return _answer(recommendation)
+
+
+def _answer(
+    recommendation: Recommendation, actions: frozenset[compliance.Action] | None = None
+) -> dict[str, Any]:
+    chased = chases.chase_status(db.session, [recommendation.id])[recommendation.id]
+    return recommendation_payload(recommendation, clock.today(), chased, actions)

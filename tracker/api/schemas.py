@@ -9,8 +9,10 @@ from marshmallow import Schema, fields, validate
 
 from tracker.models import (
     AuthorityType,
+    ChaseMethod,
     ComplianceOutcome,
     DueDateSource,
+    EscalationStep,
     Outcome,
     RecommendationKind,
     RecommendationStatus,
@@ -175,6 +177,26 @@ class RecommendationSchema(Schema):
     )
     deadline_parts = fields.List(fields.Nested(DeadlinePartSchema), required=True)
     overdue = fields.Boolean(required=True)
+    assignee = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The e-mail of the council officer it is assigned to"},
+    )
+    escalation = fields.String(
+        allow_none=True,
+        required=True,
+        validate=_one_of(EscalationStep),
+        metadata={"description": "The latest step of the escalation ladder taken on its case"},
+    )
+    chasers = fields.Integer(
+        required=True,
+        metadata={"description": "Chasers sent by the scheduler and chases recorded by hand"},
+    )
+    last_chased_on = fields.Date(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The day of the latest chaser or chase by hand"},
+    )
     version = fields.Integer(
         required=True, metadata={"description": "Send it back with a change to refuse stale ones"}
     )
@@ -311,6 +333,48 @@ class ExtensionSchema(Schema):
     due_date = fields.Date(
         allow_none=True, required=True, metadata={"description": "The agreed due date now"}
     )
+
+
+class ChaseInSchema(Schema):
+    """A chase made by hand: how, on which day (today or earlier) and what was said."""
+
+    method = fields.String(required=True, validate=_one_of(ChaseMethod))
+    date = fields.Date(required=True)
+    note = _reason()
+
+
+class EscalationInSchema(Schema):
+    """A step of the escalation ladder taken on a case today, and why."""
+
+    step = fields.String(required=True, validate=_one_of(EscalationStep))
+    note = _reason()
+
+
+class EscalationSchema(Schema):
+    """A step taken on a case: which, why, by whom (their e-mail) and on which day."""
+
+    step = fields.String(required=True, validate=_one_of(EscalationStep))
+    note = fields.String(required=True)
+    by = fields.String(required=True)
+    on = fields.Date(required=True)
+
+
+class AssigneeInSchema(Schema):
+    """The officer of the recommendation's council to give it to (null: to nobody)."""
+
+    email = Text(required=True, allow_none=True, validate=validate.Length(max=254))
+
+
+class ChaseSchema(Schema):
+    """A chase made by hand, as recorded."""
+
+    id = fields.Integer(required=True)
+    recommendation = fields.Integer(required=True)
+    method = fields.String(required=True, validate=_one_of(ChaseMethod))
+    date = fields.Date(required=True)
+    note = fields.String(required=True)
+    recorded_by = fields.String(required=True, metadata={"description": "Their e-mail address"})
+    recorded_at = fields.DateTime(required=True)
 
 
 class EvidenceUploadSchema(Schema):

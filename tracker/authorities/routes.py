@@ -1,4 +1,5 @@
-"""Authority pages: everyone but officers may look; only admins add and change."""
+"""Authority pages: everyone but officers may look (an officer, at their own council);
+only admins add and change."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tracker.extensions import db
 from tracker.models import Authority
 from tracker.plumbing import clock
 from tracker.plumbing.pagination import page_number, paginate
+from tracker.services import assignments
 from tracker.services.authorities import (
     AuthorityInput,
     check_authority,
@@ -36,6 +38,18 @@ def index() -> ResponseReturnValue:
         current_app.config["PER_PAGE"] * 2,
     )
     return render_template("authorities/index.html", page=page)
+
+
+@bp.route("/<code>")
+@access.signed_in
+def show(code: str) -> ResponseReturnValue:
+    """A council: its officers, which of them are its link officers, and who holds what."""
+    authority = access.authority(code)
+    return render_template(
+        "authorities/show.html",
+        authority=authority,
+        officers=assignments.officers(db.session, authority),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from tracker.models import Outcome, RecommendationKind
+from tracker.models import EscalationStep, Outcome, RecommendationKind
 from tracker.web.forms import GovDateField, MoneyField, enum_options, options
 
 
@@ -113,6 +113,8 @@ class NewCaseForm(CaseDetailsForm):
         validators=[Length(max=50_000)],
     )
     recommendations = FieldList(FormField(RecommendationEntryForm), min_entries=1)
+    # The case not satisfied whose failure to comply this one investigates, if any.
+    follows = HiddenField()
     submit = SubmitField("Save case", widget=GovSubmitInput())
 
 
@@ -121,3 +123,23 @@ class EditCaseForm(CaseDetailsForm):
 
     version = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class EscalationForm(FlaskForm):
+    """A caseworker or manager records a step of the escalation ladder taken on the case."""
+
+    step = RadioField(
+        "Which step was taken?",
+        widget=GovRadioInput(),
+        choices=options([(step.value, step.label) for step in EscalationStep]),
+        validators=[InputRequired("Choose the step taken")],
+        validate_choice=False,  # the service checks the value, with its own message
+    )
+    note = TextAreaField(
+        "Why, and what was decided",
+        widget=GovTextArea(),
+        description="For the Ombudsman's record: the council sees which steps were taken, "
+        "not this note",
+        validators=[InputRequired("Say why, and what was decided"), Length(max=5000)],
+    )
+    submit = SubmitField("Record the step", widget=GovSubmitInput())

@@ -22,9 +22,18 @@ from tracker.demo.seed import (
     LEICESTERSHIRE_FIGURES_2024_25,
     YearFigures,
 )
-from tracker.models import AuthorityType, Case, ComplianceOutcome, Outcome, Role, User
+from tracker.models import (
+    Authority,
+    AuthorityType,
+    Case,
+    ComplianceOutcome,
+    Outcome,
+    Recommendation,
+    Role,
+    User,
+)
 from tracker.plumbing.years import FinancialYear
-from tracker.services import accounts
+from tracker.services import accounts, chases, escalations
 from tracker.services.authorities import AuthorityInput, create_authority, find_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 from tracker.services.publications import publish
@@ -138,7 +147,43 @@ def load_demo(session: Session, *, now: datetime, today: date, rules: DeadlineRu
         assert leicestershire is not None and manager is not None
         for year in (FinancialYear(2020), FinancialYear(2024)):
             publish(session, leicestershire, year, actor=manager, now=now)
+        assert caseworker is not None
+        _chased_and_escalated(session, leicestershire, caseworker, now=now, today=today)
     return result
+
+
+def _chased_and_escalated(
+    session: Session, council: Authority, caseworker: User, *, now: datetime, today: date
+) -> None:
+    """The caseworker rang the council yesterday about its longest overdue recommendation,
+    and today wrote to its chief executive."""
+    longest_overdue = session.scalar(
+        sa.select(Recommendation)
+        .where(Recommendation.authority_id == council.id, Recommendation.overdue_condition(today))
+        .order_by(Recommendation.due_date, Recommendation.id)
+        .limit(1)
+    )
+    if longest_overdue is None:
+        return
+    chases.record_chase(
+        session,
+        longest_overdue,
+        "phone",
+        "Rang the complaints manager: the council says it will send the evidence this week.",
+        max(today - timedelta(days=1), longest_overdue.case.decision_date),
+        actor=caseworker,
+        today=today,
+        now=now,
+    )
+    escalations.record_step(
+        session,
+        longest_overdue.case,
+        "chief_executive_letter",
+        "Overdue for months despite weekly chasers and a call: writing to the chief executive.",
+        actor=caseworker,
+        today=today,
+        now=now,
+    )
 
 
 class _CaseMaker:

@@ -47,3 +47,35 @@ class LetterForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Save the letter", widget=GovSubmitInput())
+
+
+class EscalationLetterForm(FlaskForm):
+    """A caseworker's edit of a letter the product drafted on a case."""
+
+    addressee_name = StringField(
+        "Addressee",
+        widget=GovTextInput(),
+        description="As after “Dear”, for example Ms Khan",
+        validators=[_at_most("addressee_name")],
+    )
+    addressee_title = StringField(
+        "Their role",
+        widget=GovTextInput(),
+        description="For example, Chief Executive",
+        validators=[_at_most("addressee_title")],
+    )
+    letter_date = GovDateField(
+        "Date of the letter",
+        required=False,
+        description="For example, 4 12 2026. Leave it blank to date the letter the day it is read.",
+    )
+    narrative = TextAreaField(
+        "The letter",
+        widget=GovCharacterCount(),
+        description="Drafted from the case's facts: change anything. Leave a blank line "
+        "between paragraphs.",
+        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
+        validators=[_at_most("narrative")],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save the letter", widget=GovSubmitInput())

@@ -150,3 +150,12 @@ class Case(Base):
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
+
+
+class FollowUp(Base):
+    """A case opened to investigate the failure to comply with an earlier one, not satisfied."""
+
+    __tablename__ = "follow_ups"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    follows_case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)

@@ -1,4 +1,5 @@
-"""When each scheduled job last ran to the end: what the health check reports."""
+"""When each scheduled job last ran to the end (what the health check reports), and which
+bank holidays the deadlines were last worked out with."""
 
 from __future__ import annotations
 
@@ -17,3 +18,15 @@ class JobRun(Base):
 
     job: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
     succeeded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class HolidayCalendar(Base):
+    """The bank holidays a working-days calendar had when deadlines were last worked out with
+    it, as a fingerprint: when the installed `holidays` package says otherwise, open
+    deadlines counted in working days are worked out again."""
+
+    __tablename__ = "holiday_calendars"
+
+    calendar: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -23,6 +23,14 @@ class Role(LabelledEnum):
     ADMIN = "admin", "Administrator"
 
 
+class DigestFrequency(LabelledEnum):
+    """How often a person is e-mailed a digest of their new notices (always in the app)."""
+
+    IMMEDIATE = "immediate", "As they come (within a few minutes)"
+    DAILY = "daily", "Once a day, in the morning"
+    WEEKLY = "weekly", "Once a week, on Monday morning"
+
+
 class User(Base):
     """A person with an account. Council officers belong to exactly one authority."""
 
@@ -42,6 +50,16 @@ class User(Base):
     authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # One of the (at most two) officers the council names to receive everything about its
+    # remedies and to assign them to its other officers.
+    link_officer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    digest: Mapped[DigestFrequency] = mapped_column(
+        enum_type(DigestFrequency, "digest_frequency"),
+        default=DigestFrequency.DAILY,
+        server_default=DigestFrequency.DAILY.value,
+    )
+    # When their last digest went: a daily or weekly one goes at the first run after its hour.
+    last_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Two-step sign-in: the authenticator app's shared secret (base32), and the last time

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -15,12 +16,14 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length
 
+from tracker.models import ChaseMethod
 from tracker.services import compliance
 from tracker.web.forms import GovDateField, options
 
@@ -140,3 +143,37 @@ class EvidenceForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Send the evidence", widget=GovSubmitInput())
+
+
+class ChaseForm(FlaskForm):
+    """A caseworker records a chase made by hand: how, when and what was said."""
+
+    method = RadioField(
+        "How did you chase the council?",
+        widget=GovRadioInput(),
+        choices=options([(method.value, method.label) for method in ChaseMethod]),
+        validators=[InputRequired("Choose how you chased the council")],
+        validate_choice=False,  # the service checks the value, with its own message
+    )
+    date = GovDateField("Date of the chase", description="For example, 27 11 2026")
+    note = TextAreaField(
+        "What was said or agreed",
+        widget=GovTextArea(),
+        description="For the Ombudsman's record: the council does not see this note",
+        validators=[InputRequired("Say what was said or agreed"), Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Record the chase", widget=GovSubmitInput())
+
+
+class AssignForm(FlaskForm):
+    """A link officer or caseworker gives the recommendation to an officer of its council."""
+
+    email = SelectField(
+        "Assign to",
+        widget=GovSelect(),
+        description="They receive its reminders and chasers, as the council's link officers do",
+        validate_choice=False,  # the service checks the officer, with its own message
+    )
+    version = HiddenField()
+    submit = SubmitField("Assign", widget=GovSubmitInput())

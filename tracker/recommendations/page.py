@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_wtf import FlaskForm
 
-from tracker import deadlines
 from tracker.extensions import db
 from tracker.models import Recommendation
 from tracker.plumbing import clock
 from tracker.plumbing.filetypes import ALLOWED_DESCRIPTION
 from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.forms import (
+    AssignForm,
+    ChaseForm,
     DueDateForm,
     EventDateForm,
     EvidenceForm,
@@ -21,9 +22,10 @@ from tracker.recommendations.forms import (
     ReopenForm,
     ReviewForm,
 )
-from tracker.services import compliance
+from tracker.services import compliance, recommendations
 from tracker.services.recommendation_page import recommendation_page
 from tracker.web import access
+from tracker.web.forms import options
 
 # Each form on the page has its own prefix, so field names and ids never clash.
 FORMS: dict[str, type[FlaskForm]] = {
@@ -33,6 +35,8 @@ FORMS: dict[str, type[FlaskForm]] = {
     "extension": ExtensionRequestForm,
     "decision": ExtensionDecisionForm,
     "evidence": EvidenceForm,
+    "chase": ChaseForm,
+    "assign": AssignForm,
 }
 
 
@@ -59,16 +63,26 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
     for form in (*forms.values(), *event_forms.values()):
         form.version.data = str(recommendation.version)
     around = recommendation_page(db.session, recommendation, access.current_actor())
+    assign = forms["assign"]
+    assign.email.choices = options(
+        [
+            (o.email, f"{o.name} (link officer)" if o.link_officer else o.name)
+            for o in around.officers
+        ],
+        blank="Nobody",
+    )
+    if assign is not submitted:
+        assign.email.data = around.assignee.email if around.assignee else ""
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
         case=recommendation.case,
         history=around.history,
-        problems=deadlines.compute_deadline(
-            recommendation.text,
+        deadline=recommendations.read_deadline(
+            recommendation,
             recommendation.case.decision_date,
-            rules=deadline_rules(current_app.config),
-        ).problems,
+            deadline_rules(current_app.config),
+        ),
         today=clock.today(),
         forms=forms,
         event_forms=event_forms,
@@ -78,6 +92,8 @@ def render_page(recommendation: Recommendation, submitted: FlaskForm | None = No
         pending_extension=around.pending_extension,
         extensions=around.extensions,
         notices=around.notices,
+        chases=around.chases,
+        assignee=around.assignee,
         actions=around.actions,
         Action=compliance.Action,
         awaits_review=around.awaits_review,

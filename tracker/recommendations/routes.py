@@ -15,7 +15,7 @@ from tracker.plumbing.formats import long_date
 from tracker.plumbing.pagination import page_number, paginate
 from tracker.plumbing.settings import deadline_rules
 from tracker.recommendations.page import FORMS, event_form, render_page
-from tracker.services import compliance, recommendations, worklists
+from tracker.services import assignments, chases, compliance, recommendations, worklists
 from tracker.services.authorities import authority_choices
 from tracker.services.errors import DomainError
 from tracker.web import access
@@ -141,12 +141,38 @@ def _decision(recommendation: Recommendation, form: FlaskForm, user: User) -> st
     return "The request for more time was refused."
 
 
+def _chase(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    chase = chases.record_chase(
+        db.session,
+        recommendation,
+        form.method.data or "",
+        form.note.data or "",
+        form.date.data,
+        actor=user,
+        today=clock.today(),
+        now=clock.now(),
+    )
+    return (
+        f"Chase recorded: {chase.method.label.lower()} on {long_date(chase.chased_on)}. "
+        "The next automatic chaser goes 7 days after it if the work is still overdue."
+    )
+
+
+def _assign(recommendation: Recommendation, form: FlaskForm, user: User) -> str:
+    officer = assignments.assign(
+        db.session, recommendation, form.email.data or None, actor=user, now=clock.now()
+    )
+    return f"Assigned to {officer.name}." if officer else "It is no longer assigned to anyone."
+
+
 ACTIONS: dict[str, tuple[str, Permission, Action]] = {
     "due-date": ("due", Permission.RECORD_CASES, _due_date),
     "review": ("review", Permission.REVIEW_EVIDENCE, _review),
     "reopen": ("reopen", Permission.REVIEW_EVIDENCE, _reopen),
     "extension": ("extension", Permission.REQUEST_EXTENSION, _extension),
     "extension-decision": ("decision", Permission.REVIEW_EVIDENCE, _decision),
+    "chase": ("chase", Permission.CHASE, _chase),
+    "assign": ("assign", Permission.ASSIGN, _assign),
 }
 
 
@@ -156,7 +182,8 @@ ACTIONS: dict[str, tuple[str, Permission, Action]] = {
 )
 @access.signed_in
 def act(recommendation_id: int, action: str) -> ResponseReturnValue:
-    """Set a due date, review evidence, reopen, ask for or decide on more time."""
+    """Set a due date, review evidence, reopen, ask for or decide on more time, record a
+    chase made by hand, assign to an officer."""
     prefix, permission, perform = ACTIONS[action]
     recommendation = access.recommendation(recommendation_id, permission)
     form = FORMS[prefix](prefix=prefix)
@@ -203,7 +230,9 @@ def _perform(
     try:
         message = perform()
     except DomainError as error:
-        show_refusal(form, error)
+        # The service names its fields as the API does (`until`); on the page they carry the
+        # form's prefix (`extension-until`), so each problem shows by its field.
+        show_refusal(form, error, lambda fields: {form._prefix + k: v for k, v in fields.items()})
         return render_page(recommendation, form)
     flash(message, "success")
     return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))

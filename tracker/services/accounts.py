@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from tracker.models import ApiToken, Authority, Role, SessionEnd, User
+from tracker.models import ApiToken, Authority, DigestFrequency, Role, SessionEnd, User
 from tracker.plumbing.tokens import new_token, token_hash
 from tracker.services import audit, sessions
 from tracker.services.errors import ValidationError
@@ -19,7 +19,9 @@ from tracker.services.errors import ValidationError
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "rt_"  # noqa: S105 - a label, not a secret
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-USER_FIELDS = ("email", "name", "role", "authority_id", "active")
+USER_FIELDS = ("email", "name", "role", "authority_id", "active", "link_officer")
+# Each council names up to this many link officers (domain.md).
+MAX_LINK_OFFICERS = 2
 
 # Argon2id with the library's RFC 9106 defaults; the test suite swaps in cheap parameters.
 _hasher = PasswordHasher()
@@ -73,6 +75,7 @@ class UserInput:
     authority_code: str | None = None
     password: str | None = None
     active: bool = True
+    link_officer: bool = False
 
 
 def create_user(session: Session, data: UserInput, *, actor: User | None, now: datetime) -> User:
@@ -85,6 +88,7 @@ def create_user(session: Session, data: UserInput, *, actor: User | None, now: d
         authority=authority,
         password_hash=hash_password(data.password),
         active=data.active,
+        link_officer=data.link_officer,
         created_at=now,
     )
     session.add(user)
@@ -112,6 +116,7 @@ def update_user(
         authority,
     )
     user.active = data.active
+    user.link_officer = data.link_officer
     if data.password:
         user.password_hash = hash_password(data.password)
     ended = 0
@@ -165,6 +170,10 @@ def check_user(
         problems["authority"] = "Choose the council this officer works for"
     if role is not None and role is not Role.OFFICER and data.authority_code:
         problems["authority"] = "Only council officers belong to an authority"
+    if data.link_officer and "role" not in problems and "authority" not in problems:
+        problem = _link_officer_problem(session, role, authority, existing)
+        if problem:
+            problems["link_officer"] = problem
     if data.password or existing is None:
         problem = password_problem(data.password)
         if problem:
@@ -180,6 +189,32 @@ def check_user(
         raise ValidationError(problems)
     assert role is not None
     return role, authority, email
+
+
+def _link_officer_problem(
+    session: Session, role: Role | None, authority: Authority | None, existing: User | None
+) -> str | None:
+    """Why this person cannot be one of their council's link officers, if they cannot."""
+    if role is not Role.OFFICER or authority is None:
+        return "Only a council officer can be a link officer"
+    # Two admins naming a council's third link officer at once: the second waits here.
+    session.execute(sa.select(Authority.id).where(Authority.id == authority.id).with_for_update())
+    others = session.scalars(
+        sa.select(User.name)
+        .where(
+            User.authority_id == authority.id,
+            User.link_officer,
+            User.active,
+            User.id != (existing.id if existing else -1),
+        )
+        .order_by(User.name)
+    ).all()
+    if len(others) >= MAX_LINK_OFFICERS:
+        return (
+            f"{authority.name} already has {MAX_LINK_OFFICERS} link officers "
+            f"({' and '.join(others)}): make one of them an ordinary officer first"
+        )
+    return None
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -234,3 +269,28 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
         api_token.last_used_at = now
     return api_token.user
+
+
+def choose_digest(
+    session: Session, user: User, frequency: str, *, actor: User, now: datetime
+) -> User:
+    """Set how often `user` is e-mailed a digest of their new notices."""
+    try:
+        chosen = DigestFrequency(frequency)
+    except ValueError:
+        raise ValidationError(
+            {"digest": "Choose how often: " + ", ".join(f.value for f in DigestFrequency)}
+        ) from None
+    if chosen is not user.digest:
+        before = user.digest.value
+        user.digest = chosen
+        audit.record(
+            session,
+            action="user.digest_chosen",
+            entity=user,
+            actor=actor,
+            now=now,
+            before={"digest": before},
+            after={"digest": chosen.value},
+        )
+    return user

@@ -21,13 +21,14 @@ from tracker.models import (
     Authority,
     AuthoritySnapshot,
     Case,
+    Chase,
     Notification,
     Recommendation,
     RecommendationStatus,
 )
 from tracker.models.recommendation import CLOSED_STATUSES
 from tracker.plumbing.database import insert_or_ignore, try_lock_for_transaction
-from tracker.services import audit, overview
+from tracker.services import audit, overview, redating
 from tracker.services.notices import ledger
 
 REMINDER_DAYS = (14, 7, 1)
@@ -53,16 +54,25 @@ class RunReport:
     escalations: int
     delayed_remedies: int
     snapshots: int
+    redated: int = 0  # open due dates moved by a change in the bank holidays
 
     def __str__(self) -> str:
         return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items())
 
 
-def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport | None:
+def run_daily_jobs(
+    session: Session,
+    today: date,
+    *,
+    now: datetime,
+    rules: deadlines.DeadlineRules = deadlines.DEFAULT_RULES,
+) -> RunReport | None:
     """Every job, in order, under one lock; None when another run holds it (a second
-    scheduler process): that run does the work, and this one skips rather than wait."""
+    scheduler process): that run does the work, and this one skips rather than wait.
+    Due dates are re-dated first when the bank holidays of `rules`' calendar changed."""
     if not try_lock_for_transaction(session, "tracker.chasing"):
         return None
+    redated = redating.check_calendar(session, rules, today=today, now=now) or 0
     flagged, cleared = sweep_overdue(session, today, now=now)
     return RunReport(
         overdue=flagged,
@@ -72,6 +82,7 @@ def run_daily_jobs(session: Session, today: date, *, now: datetime) -> RunReport
         escalations=escalate(session, today, now=now),
         delayed_remedies=flag_delayed_remedies(session, today, now=now),
         snapshots=take_snapshots(session, today),
+        redated=redated,
     )
 
 
@@ -135,8 +146,8 @@ def send_reminders(session: Session, today: date, *, now: datetime) -> int:
 def send_chasers(session: Session, today: date, *, now: datetime) -> int:
     """Chase overdue work the council still owes every 7 days, from its first day overdue:
     officers, caseworker copied. A run that missed a day catches up; nothing is chased
-    twice in a week."""
-    chased_lately = (
+    twice in a week, and a chase made by hand counts as one."""
+    sent_lately = (
         sa.select(Notification.id)
         .where(
             Notification.recommendation_id == Recommendation.id,
@@ -146,7 +157,20 @@ def send_chasers(session: Session, today: date, *, now: datetime) -> int:
         )
         .exists()
     )
-    condition = sa.and_(COUNCIL_TO_ACT, Recommendation.due_date < today, ~chased_lately)
+    chased_by_hand_lately = (
+        sa.select(Chase.id)
+        .where(
+            Chase.recommendation_id == Recommendation.id,
+            Chase.chased_on > today - CHASER_EVERY,
+        )
+        .exists()
+    )
+    condition = sa.and_(
+        COUNCIL_TO_ACT,
+        Recommendation.due_date < today,
+        ~sent_lately,
+        ~chased_by_hand_lately,
+    )
     return len(ledger.record(session, ledger.Chaser(), condition, today, now=now))
 
 

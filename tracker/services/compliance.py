@@ -376,6 +376,8 @@ class Action(enum.StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     SET_DUE_DATE = "set_due_date"
     RECORD_EVENT_DATE = "record_event_date"
+    CHASE = "chase"
+    ASSIGN = "assign"
 
 
 def actions_for(
@@ -408,6 +410,8 @@ def available_actions(
         ),
         Action.SET_DUE_DATE: can(user, Permission.RECORD_CASES) and not closed,
         Action.RECORD_EVENT_DATE: can(user, Permission.RECORD_CASES),
+        Action.CHASE: can(user, Permission.CHASE) and not closed,
+        Action.ASSIGN: can(user, Permission.ASSIGN) and not closed,
     }
     return frozenset(action for action, yes in allowed.items() if yes)
 

@@ -118,7 +118,7 @@ def save_letter(
         "addressee_name": data.addressee_name.strip(),
         "addressee_title": data.addressee_title.strip(),
         "letter_date": data.letter_date,
-        "narrative": _tidy(data.narrative),
+        "narrative": tidy(data.narrative),
     }
     if letter is None:
         letter = AnnualLetter(authority_id=authority.id, year=year.label)
@@ -169,12 +169,12 @@ def paragraphs(text: str) -> list[list[str]]:
     """The narrative's paragraphs (split at blank lines), each as its lines."""
     return [
         [line.strip() for line in block.splitlines() if line.strip()]
-        for block in _BLANK_LINES.split(_tidy(text))
+        for block in _BLANK_LINES.split(tidy(text))
         if block.strip()
     ]
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """One kind of line ending, no trailing spaces, no blank lines at either end."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip("\n")

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import (
     AuditEvent,
+    Authority,
+    Chase,
     EvidenceReview,
     EvidenceSubmission,
     ExtensionRequest,
@@ -20,7 +22,7 @@ from tracker.models import (
     User,
 )
 from tracker.permissions import Permission, can
-from tracker.services import audit, compliance
+from tracker.services import assignments, audit, chases, compliance
 from tracker.services.notices import inbox
 
 
@@ -34,6 +36,10 @@ class RecommendationPage:
     pending_extension: ExtensionRequest | None
     extensions: Sequence[ExtensionRequest]
     notices: Sequence[inbox.SentNotice]
+    chases: Sequence[tuple[Chase, str]]
+    assignee: User | None
+    # The council's officers it may be assigned to, for those who may assign it.
+    officers: Sequence[User]
     history: Sequence[tuple[AuditEvent, str | None]]
     actions: frozenset[compliance.Action]
     awaits_review: bool
@@ -43,8 +49,8 @@ def recommendation_page(
     session: Session, recommendation: Recommendation, user: User | None
 ) -> RecommendationPage:
     """Everything around `recommendation` its page shows `user`, and what they may do next;
-    the notices sent about it only to those who chase (who was told what is the Ombudsman's
-    record, not the council's)."""
+    the notices sent about it and the chases made by hand only to those who chase (who was
+    told what is the Ombudsman's record, not the council's)."""
     submissions = session.scalars(
         sa.select(EvidenceSubmission)
         .where(EvidenceSubmission.recommendation_id == recommendation.id)
@@ -71,6 +77,12 @@ def recommendation_page(
     ).all()
     pending_extension = compliance.pending_extension(session, recommendation)
     changes_requested = recommendation.status is RecommendationStatus.CHANGES_REQUESTED
+    actions = compliance.available_actions(
+        recommendation, user, pending_extension=pending_extension
+    )  # what `compliance.actions_for` gives, from the extension already loaded
+    council = session.get(Authority, recommendation.authority_id)
+    assert council is not None
+    chases_the_council = can(user, Permission.VIEW_ALL_COUNCILS)
     return RecommendationPage(
         submissions=submissions,
         submitters=submitters,
@@ -83,14 +95,15 @@ def recommendation_page(
         ),
         pending_extension=pending_extension,
         extensions=extensions,
-        notices=(
-            inbox.sent_about(session, recommendation.id)
-            if can(user, Permission.VIEW_ALL_COUNCILS)
+        notices=inbox.sent_about(session, recommendation.id) if chases_the_council else [],
+        chases=chases.chases_of(session, recommendation.id) if chases_the_council else [],
+        history=audit.history(session, AuditEvent.recommendation_id == recommendation.id),
+        actions=actions,
+        assignee=assignments.assignees(session, [recommendation.id]).get(recommendation.id),
+        officers=(
+            [user for user, _ in assignments.officers(session, council)]
+            if compliance.Action.ASSIGN in actions
             else []
         ),
-        history=audit.history(session, AuditEvent.recommendation_id == recommendation.id),
-        actions=compliance.available_actions(
-            recommendation, user, pending_extension=pending_extension
-        ),  # what `compliance.actions_for` gives, from the extension already loaded
         awaits_review=recommendation.status is RecommendationStatus.EVIDENCE_SUBMITTED,
     )

@@ -35,19 +35,8 @@ def apply_deadline(
     The parts are kept on the record; the agreed date follows the words unless a caseworker
     set it or an extension moved it.
     """
-    events = {
-        part.awaits_event: part.event_date
-        for part in recommendation.deadline_parts
-        if part.awaits_event and part.event_date
-    }
-    result = deadlines.compute_deadline(
-        recommendation.text,
-        decision_date,
-        kind=recommendation.kind.value,
-        event_dates=events,
-        rules=rules,
-    )
-    _keep_parts(recommendation, result, events)
+    result = read_deadline(recommendation, decision_date, rules)
+    _keep_parts(recommendation, result, _event_dates(recommendation))
     recommendation.explicit = result.explicit
     recommendation.decision_due_date = result.due_date if result.explicit else None
     if recommendation.due_date_source not in AGREED_BY_PEOPLE:
@@ -134,6 +123,28 @@ def record_event_date(
         after={"event_date": event_date.isoformat(), **new}, note=part.awaits_event,
     )  # fmt: skip
     return recommendation
+
+
+def read_deadline(
+    recommendation: Recommendation, decision_date: date, rules: deadlines.DeadlineRules
+) -> deadlines.Deadline:
+    """The deadline the recommendation's words and recorded event dates give, by `rules`,
+    with how each date was worked out; changes nothing."""
+    return deadlines.compute_deadline(
+        recommendation.text,
+        decision_date,
+        kind=recommendation.kind.value,
+        event_dates=_event_dates(recommendation),
+        rules=rules,
+    )
+
+
+def _event_dates(recommendation: Recommendation) -> dict[str, date]:
+    return {
+        part.awaits_event: part.event_date
+        for part in recommendation.deadline_parts
+        if part.awaits_event and part.event_date
+    }
 
 
 def _keep_parts(

@@ -46,5 +46,11 @@ class UserForm(FlaskForm):
         description=f"At least {MIN_PASSWORD_LENGTH} characters. "
         "Three random words make a good one.",
     )
+    link_officer = BooleanField(
+        "One of the council's link officers",
+        widget=GovCheckboxInput(),
+        description="A council has at most two. They receive everything about its remedies "
+        "and assign them to its other officers.",
+    )
     active = BooleanField("This person can sign in", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Save", widget=GovSubmitInput())

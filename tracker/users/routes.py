@@ -103,4 +103,5 @@ def _input(form: UserForm) -> accounts.UserInput:
         authority_code=form.authority.data or None,
         password=form.password.data or None,
         active=bool(form.active.data),
+        link_officer=bool(form.link_officer.data),
     )

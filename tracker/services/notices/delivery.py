@@ -27,18 +27,21 @@ import smtplib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.models import NotificationRecipient, User
+from tracker.models import DigestFrequency, NotificationRecipient, User
+from tracker.plumbing.local_time import LOCAL_TIME
 from tracker.plumbing.mail import Mailer, MaybeDelivered
 from tracker.services import audit
 from tracker.services.notices import digests
 
 # Longer than any one digest can take (every socket wait is bounded by the mailer's timeout).
 CLAIM_EXPIRES = timedelta(minutes=15)
+# The hour (UK time) daily and weekly digests go at, or at the first run after it.
+DIGEST_HOUR = 7
 INTERRUPTED = "The sending was interrupted: it may have been e-mailed, so it is not sent again."
 
 
@@ -80,7 +83,7 @@ def deliver(session: Session, mailer: Mailer, *, now: datetime, base_url: str) -
     waiting = session.scalars(
         sa.select(NotificationRecipient.user_id)
         .join(User, User.id == NotificationRecipient.user_id)
-        .where(_WAITING, User.active)
+        .where(_WAITING, User.active, digest_due(now))
         .distinct()
         .order_by(NotificationRecipient.user_id)
     ).all()
@@ -127,6 +130,7 @@ def deliver(session: Session, mailer: Mailer, *, now: datetime, base_url: str) -
                     )
                     .execution_options(synchronize_session=False)
                 )
+                user.last_digest_at = now
                 session.commit()
                 report.digests += 1
                 report.notices += len(claimed)
@@ -135,6 +139,24 @@ def deliver(session: Session, mailer: Mailer, *, now: datetime, base_url: str) -
         report.error = str(error) or type(error).__name__
     report.queued = _queued(session)
     return report
+
+
+def digest_due(now: datetime) -> sa.ColumnElement[bool]:
+    """Whose digest may go in a run at `now`: those who want them as they come, and those
+    whose daily or weekly digest has not gone since its latest time passed (DIGEST_HOUR in
+    UK time, every day or on Mondays): the first run after that time sends it."""
+    local = now.astimezone(LOCAL_TIME)
+    today_at = datetime.combine(local.date(), time(DIGEST_HOUR), LOCAL_TIME)
+    daily = today_at if local >= today_at else today_at - timedelta(days=1)
+    weekly = daily - timedelta(days=daily.weekday())
+    not_since = {
+        frequency: sa.or_(User.last_digest_at.is_(None), User.last_digest_at < since)
+        for frequency, since in ((DigestFrequency.DAILY, daily), (DigestFrequency.WEEKLY, weekly))
+    }
+    return sa.or_(
+        User.digest == DigestFrequency.IMMEDIATE,
+        *(sa.and_(User.digest == frequency, due) for frequency, due in not_since.items()),
+    )
 
 
 # Not e-mailed, not possibly e-mailed, and not being sent by a run now.

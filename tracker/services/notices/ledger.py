@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from tracker.models import (
+    Assignment,
     Authority,
     Case,
     Notification,
@@ -28,7 +29,6 @@ from tracker.plumbing.database import insert_or_ignore
 from tracker.plumbing.formats import long_date
 
 _CHUNK = 5000
-COUNCIL_OFFICERS = (User.role == Role.OFFICER) & (User.authority_id == Case.authority_id)
 MANAGERS = User.role == Role.MANAGER
 # The caseworker who recorded the case looks after it.
 CASE_CASEWORKER = (User.role == Role.CASEWORKER) & (User.id == Case.created_by_id)
@@ -37,6 +37,21 @@ CASE_CASEWORKER = (User.role == Role.CASEWORKER) & (User.id == Case.created_by_i
 # them against a hashed list, row by row, instead of turning them into anti-joins it may
 # start the whole statement from (a scan of every case, not the notices just recorded).
 _someone = aliased(User)  # not the person being addressed
+_COUNCIL_HAS_NO_LINK_OFFICER = Case.authority_id.not_in(
+    sa.select(_someone.authority_id).where(
+        _someone.active, _someone.link_officer, _someone.authority_id.is_not(None)
+    )
+)
+_ASSIGNED_TO_THEM = User.id.in_(
+    sa.select(Assignment.officer_id).where(Assignment.recommendation_id == Recommendation.id)
+)
+# The council's link officers and the officer the recommendation is assigned to; every
+# officer of a council that names no link officer (as before there were any).
+COUNCIL_OFFICERS = (
+    (User.role == Role.OFFICER)
+    & (User.authority_id == Case.authority_id)
+    & (User.link_officer | _ASSIGNED_TO_THEM | _COUNCIL_HAS_NO_LINK_OFFICER)
+)
 _COUNCIL_HAS_NO_OFFICER = Case.authority_id.not_in(
     sa.select(_someone.authority_id).where(
         _someone.active, _someone.role == Role.OFFICER, _someone.authority_id.is_not(None)
@@ -199,6 +214,25 @@ class DelayedRemedy(Notice):
         return (
             f"This was due on {long_date(about.due_date)} and is now flagged as a delayed "
             f"remedy:\n\n{about.quoted()}"
+        )
+
+
+class Redated(Notice):
+    """The bank holidays changed, so a due date counted in working days moved."""
+
+    kind = "redated"
+    audience = ((THE_COUNCIL, False), (THE_CASEWORKER, True))
+
+    def subject(self, about: About, today: date) -> str:
+        """`New due date, 6 May 2025: case …`."""
+        return f"New due date, {long_date(about.due_date)}: {about.label}"
+
+    def body(self, about: About, today: date) -> str:
+        """What moved, and why."""
+        return (
+            "The bank holidays in the working-days calendar changed, so the due date worked "
+            f"out from the decision's words is now {long_date(about.due_date)}:\n\n"
+            f"{about.quoted()}"
         )
 
 
