@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import (
     ApiToken,
+    Assignment,
     AuditEvent,
     Case,
     Chase,
@@ -145,6 +146,12 @@ def test_demo_loads_the_published_leicestershire_year_and_prints_how_to_sign_in(
         [chase] = db.session.scalars(sa.select(Chase)).all()  # a phone chase, by the caseworker
         chased = db.session.get(Recommendation, chase.recommendation_id)
         assert chase.method.value == "phone" and chased.case.authority.code == "LEICS"
+        assigned = db.session.get(Assignment, chase.recommendation_id)  # to a colleague
+        assert db.session.get(User, assigned.officer_id).email == (
+            "finance@leicestershire.example.org"
+        )
+        link_officer = db.session.scalar(sa.select(User).where(User.link_officer))
+        assert link_officer.email == "officer@leicestershire.example.org"
         [step] = db.session.scalars(sa.select(Escalation)).all()  # and its case escalated
         assert (step.case_id, step.step.value) == (chased.case_id, "chief_executive_letter")
     assert sum(counts.values()) == 122

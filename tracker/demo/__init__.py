@@ -27,6 +27,7 @@ def demo_command() -> None:
         click.echo("The demonstration data was already loaded; the accounts' password is new.")
     base_url = current_app.config["BASE_URL"]
     click.echo(f"\nSign in at {base_url}/sign-in with any of these, password {result.password}\n")
-    for email, role, authority in result.accounts:
-        click.echo(f"  {email:<40} {role.value}{f' ({authority})' if authority else ''}")
+    for email, role, authority, link_officer in result.accounts:
+        council = f" ({authority}{', link officer' if link_officer else ''})" if authority else ""
+        click.echo(f"  {email:<40} {role.value}{council}")
     click.echo(f"\nLeicestershire's public performance page: {base_url}/councils/LEICS")

@@ -33,7 +33,7 @@ from tracker.models import (
     User,
 )
 from tracker.plumbing.years import FinancialYear
-from tracker.services import accounts, chases, escalations
+from tracker.services import accounts, assignments, chases, escalations
 from tracker.services.authorities import AuthorityInput, create_authority, find_authority
 from tracker.services.cases import CaseInput, RecommendationInput, create_case
 from tracker.services.publications import publish
@@ -50,13 +50,16 @@ OTHER_COUNCILS = (
     AuthorityInput("BIRM", "Birmingham City Council", AuthorityType.METROPOLITAN, 1_157_000),
     AuthorityInput("CAMDEN", "London Borough of Camden", AuthorityType.LONDON_BOROUGH, 218_000),
 )
+# (e-mail, name, role, council, link officer): Leicestershire names Olivia its link officer.
 DEMO_USERS = (
-    ("caseworker@example.org", "Casey Walker", Role.CASEWORKER, None),
-    ("manager@example.org", "Morgan Hale", Role.MANAGER, None),
-    ("admin@example.org", "Alex Price", Role.ADMIN, None),
-    ("officer@leicestershire.example.org", "Olivia Shah", Role.OFFICER, "LEICS"),
-    ("officer@nottinghamshire.example.org", "Noah Evans", Role.OFFICER, "NOTTS"),
+    ("caseworker@example.org", "Casey Walker", Role.CASEWORKER, None, False),
+    ("manager@example.org", "Morgan Hale", Role.MANAGER, None, False),
+    ("admin@example.org", "Alex Price", Role.ADMIN, None, False),
+    ("officer@leicestershire.example.org", "Olivia Shah", Role.OFFICER, "LEICS", True),
+    ("finance@leicestershire.example.org", "Lewis Grant", Role.OFFICER, "LEICS", False),
+    ("officer@nottinghamshire.example.org", "Noah Evans", Role.OFFICER, "NOTTS", False),
 )
+LINK_OFFICER, ASSIGNEE = DEMO_USERS[3][0], DEMO_USERS[4][0]
 FIRST_YEAR = FinancialYear(2020)
 
 CATEGORIES = {
@@ -105,7 +108,7 @@ class DemoResult:
     loaded: bool
     councils: int = 0
     cases: int = 0
-    accounts: list[tuple[str, Role, str | None]] = field(default_factory=list)
+    accounts: list[tuple[str, Role, str | None, bool]] = field(default_factory=list)
 
 
 def load_demo(session: Session, *, now: datetime, today: date, rules: DeadlineRules) -> DemoResult:
@@ -116,16 +119,21 @@ def load_demo(session: Session, *, now: datetime, today: date, rules: DeadlineRu
         for council in (LEICESTERSHIRE, *OTHER_COUNCILS):
             create_authority(session, council, actor=None, now=now)
     caseworker = manager = None
-    for email, name, role, authority in DEMO_USERS:
+    for email, name, role, authority, link_officer in DEMO_USERS:
         data = accounts.UserInput(
-            email=email, name=name, role=role, authority_code=authority, password=password
+            email=email,
+            name=name,
+            role=role,
+            authority_code=authority,
+            password=password,
+            link_officer=link_officer,
         )
         user = accounts.find_user(session, email)
         if user is None:
             user = accounts.create_user(session, data, actor=None, now=now)
         else:
             accounts.update_user(session, user, data, actor=None, now=now)
-        result.accounts.append((email, role, authority))
+        result.accounts.append((email, role, authority, link_officer))
         caseworker = caseworker or (user if role is Role.CASEWORKER else None)
         manager = manager or (user if role is Role.MANAGER else None)
     if result.loaded:
@@ -155,8 +163,9 @@ def load_demo(session: Session, *, now: datetime, today: date, rules: DeadlineRu
 def _chased_and_escalated(
     session: Session, council: Authority, caseworker: User, *, now: datetime, today: date
 ) -> None:
-    """The caseworker rang the council yesterday about its longest overdue recommendation,
-    and today wrote to its chief executive."""
+    """The council's link officer gave its longest overdue recommendation to a colleague in
+    finance; the caseworker rang the council about it yesterday, and today wrote to its
+    chief executive."""
     longest_overdue = session.scalar(
         sa.select(Recommendation)
         .where(Recommendation.authority_id == council.id, Recommendation.overdue_condition(today))
@@ -165,6 +174,9 @@ def _chased_and_escalated(
     )
     if longest_overdue is None:
         return
+    link_officer = accounts.find_user(session, LINK_OFFICER)
+    assert link_officer is not None
+    assignments.assign(session, longest_overdue, ASSIGNEE, actor=link_officer, now=now)
     chases.record_chase(
         session,
         longest_overdue,
