@@ -4,13 +4,12 @@ steps were taken (the case's history), never what was written about them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.models import Case, Escalation, EscalationStep, Recommendation, User
+from tracker.models import Case, Escalation, EscalationStep, User
 from tracker.services import audit
 from tracker.services.compliance import MAX_NOTE
 from tracker.services.errors import StateError, ValidationError
@@ -74,17 +73,3 @@ def steps_of(session: Session, case_id: int) -> list[tuple[Escalation, User]]:
         .order_by(Escalation.taken_on, Escalation.id)
     )
     return [(escalation, user) for escalation, user in rows]
-
-
-def latest_steps(session: Session, recommendation_ids: Iterable[int]) -> dict[int, EscalationStep]:
-    """The latest step taken on the case of each of `recommendation_ids` (those with one)."""
-    ids = list(set(recommendation_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        sa.select(Recommendation.id, Escalation.step)
-        .join(Escalation, Escalation.case_id == Recommendation.case_id)
-        .where(Recommendation.id.in_(ids))
-        .order_by(Escalation.taken_on, Escalation.id)
-    )
-    return {recommendation_id: step for recommendation_id, step in rows}  # the latest last
