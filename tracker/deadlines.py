@@ -154,10 +154,9 @@ class Period:
             return add_working_days(anchor, self.amount, calendar)
         return anchor + timedelta(days=self.amount)
 
-    def explain(self, anchor: date, anchor_is: str, calendar: str) -> str:
-        """How the date `after(anchor)` was worked out, in words: `20 working days from 3 April
-        2025 (the decision), skipping Good Friday and Easter Monday`."""
-        due = self.after(anchor, calendar)
+    def explain(self, anchor: date, due: date, anchor_is: str, calendar: str) -> str:
+        """How `due`, this period `after(anchor)`, was worked out, in words: `20 working days
+        from 3 April 2025 (the decision), skipping weekends, Good Friday and Easter Monday`."""
         unit = {"months": "month", "days": "day", "working_days": "working day"}[self.unit]
         words = f"{self.amount} {unit}{'s' if self.amount != 1 else ''} from {long_date(anchor)}"
         words += f" ({anchor_is})"
@@ -287,16 +286,17 @@ def compute_deadline(
         due = None if None in dates else max(d for d in dates if d is not None)
         return Deadline(due_date=due, explicit=True, parts=tuple(parts))
     default = rules.defaults.get(kind) if kind else None
+    assumed = default.after(decision_date, calendar) if default else None
     return Deadline(
-        due_date=default.after(decision_date, calendar) if default else None,
+        due_date=assumed,
         explicit=False,
         parts=tuple(parts),
         assumed=default is not None,
         problems=tuple(problems),
         how=(
-            default.explain(decision_date, "the decision", calendar)
+            default.explain(decision_date, assumed, "the decision", calendar)
             + f": the usual time for a {kind.replace('_', ' ')} remedy whose words give none"
-            if default and kind
+            if default and assumed and kind
             else ""
         ),
     )
@@ -425,7 +425,7 @@ def _period_part(
         event = words.strip()
         when = events.get(_event_key(event))
         due = period.after(when, calendar) if when else None
-        how = period.explain(when, event, calendar) if when else ""
+        how = period.explain(when, due, event, calendar) if when and due else ""
         return DeadlinePart(text[start:end], due, start, end, awaits_event=event, how=how)
     if chained:
         if not parts:
@@ -434,7 +434,11 @@ def _period_part(
         earlier = len(parts) - 1
         base = parts[earlier]
         due = period.after(base.due_date, calendar) if base.due_date else None
-        how = period.explain(base.due_date, "the deadline before", calendar) if due else ""
+        how = (
+            period.explain(base.due_date, due, "the deadline before", calendar)
+            if base.due_date and due
+            else ""
+        )
         return DeadlinePart(text[start:end], due, start, end, base.awaits_event, earlier, how)
     return _from_decision(text, start, end, period, decision_date, calendar)
 
@@ -443,7 +447,7 @@ def _from_decision(
     text: str, start: int, end: int, period: Period, decision_date: date, calendar: str
 ) -> DeadlinePart:
     due = period.after(decision_date, calendar)
-    how = period.explain(decision_date, "the decision", calendar)
+    how = period.explain(decision_date, due, "the decision", calendar)
     return DeadlinePart(text[start:end], due, start, end, how=how)
 
 
