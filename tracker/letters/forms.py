@@ -14,8 +14,20 @@ def _at_most(name: str) -> Length:
     return Length(max=LIMITS[name][1], message=too_long(name))
 
 
-class LetterForm(FlaskForm):
-    """Whom the letter is to, its date, and what the Ombudsman has to say this year."""
+def _narrative(label: str, description: str) -> TextAreaField:
+    """The letter's own words, plain text; paragraphs are separated by blank lines."""
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        description=description,
+        # Browsers send a line break as CR LF, and count it as one character.
+        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
+        validators=[_at_most("narrative")],
+    )
+
+
+class _AddressedLetterForm(FlaskForm):
+    """Whom a letter is to and its date, as every letter the Ombudsman sends has them."""
 
     addressee_name = StringField(
         "Addressee",
@@ -34,48 +46,23 @@ class LetterForm(FlaskForm):
         required=False,
         description="For example, 21 7 2025. Leave it blank to date the letter the day it is read.",
     )
-    narrative = TextAreaField(
-        "What the Ombudsman has to say to the council this year",
-        widget=GovCharacterCount(),
-        description=(
-            "Plain text, shown after the summary of statistics. "
-            "Leave a blank line between paragraphs."
-        ),
-        # Browsers send a line break as CR LF, and count it as one character.
-        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
-        validators=[_at_most("narrative")],
-    )
     version = HiddenField()
     submit = SubmitField("Save the letter", widget=GovSubmitInput())
 
 
-class EscalationLetterForm(FlaskForm):
+class LetterForm(_AddressedLetterForm):
+    """Whom the letter is to, its date, and what the Ombudsman has to say this year."""
+
+    narrative = _narrative(
+        "What the Ombudsman has to say to the council this year",
+        "Plain text, shown after the summary of statistics. Leave a blank line between paragraphs.",
+    )
+
+
+class EscalationLetterForm(_AddressedLetterForm):
     """A caseworker's edit of a letter the product drafted on a case."""
 
-    addressee_name = StringField(
-        "Addressee",
-        widget=GovTextInput(),
-        description="As after “Dear”, for example Ms Khan",
-        validators=[_at_most("addressee_name")],
-    )
-    addressee_title = StringField(
-        "Their role",
-        widget=GovTextInput(),
-        description="For example, Chief Executive",
-        validators=[_at_most("addressee_title")],
-    )
-    letter_date = GovDateField(
-        "Date of the letter",
-        required=False,
-        description="For example, 4 12 2026. Leave it blank to date the letter the day it is read.",
-    )
-    narrative = TextAreaField(
+    narrative = _narrative(
         "The letter",
-        widget=GovCharacterCount(),
-        description="Drafted from the case's facts: change anything. Leave a blank line "
-        "between paragraphs.",
-        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
-        validators=[_at_most("narrative")],
+        "Drafted from the case's facts: change anything. Leave a blank line between paragraphs.",
     )
-    version = HiddenField()
-    submit = SubmitField("Save the letter", widget=GovSubmitInput())
